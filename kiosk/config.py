@@ -1,0 +1,198 @@
+"""Settings: one validated object from defaults, a TOML file and KIOSK_* environment variables.
+
+Precedence, lowest first: built-in defaults, the TOML file (``KIOSK_CONFIG`` if set, else
+``/etc/kiosk/kiosk.toml`` if it exists), environment variables ``KIOSK_<SECTION>__<KEY>``.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any, Literal
+from urllib.parse import urlsplit
+
+from babel import Locale, UnknownLocaleError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
+
+SYSTEM_CONFIG = Path("/etc/kiosk/kiosk.toml")
+LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
+
+#: The twelve UI languages, in the order the language picker shows them by default.
+DEFAULT_LANGUAGES = ["de", "en", "uk", "ar", "fa", "ru", "tr", "ku", "ro", "bg", "pl", "fr"]
+
+
+class ConfigError(Exception):
+    """A configuration problem, worded for the admin: which file, which key, what is wrong."""
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class ApiSettings(_Section):
+    base_url: str | None = None
+    region: str = Field(default="dortmund", pattern=r"^[a-z0-9][a-z0-9_-]*$")
+    refresh_minutes: int = Field(default=15, ge=1, le=24 * 60)
+    timeout_s: float = Field(default=20, gt=0, le=300)
+    max_response_mb: int = Field(default=20, ge=1, le=1024)
+
+    @field_validator("base_url")
+    @classmethod
+    def _https_only(cls, value: str | None) -> str | None:
+        """TLS is never optional, except for a server on this very machine (tests, a local proxy)."""
+        if value is None or value == "":
+            return None
+        parts = urlsplit(value)
+        if parts.scheme not in ("https", "http") or not parts.hostname:
+            raise ValueError("must be an https:// URL such as https://cms.integreat-app.de")
+        if parts.scheme == "http" and parts.hostname not in LOOPBACK_HOSTS:
+            raise ValueError("must use https:// (plain http is allowed only for 127.0.0.1)")
+        if parts.username or parts.password or parts.query or parts.fragment:
+            raise ValueError("must not contain a user name, password, query or fragment")
+        return value.rstrip("/")
+
+
+class DisplaySettings(_Section):
+    languages: list[str] = Field(default_factory=lambda: list(DEFAULT_LANGUAGES), min_length=1)
+    default_language: str = "de"
+    idle_timeout_s: int = Field(default=90, ge=10, le=24 * 3600)
+    theme: Literal["contrast-dark", "contrast-light"] = "contrast-dark"
+    #: Which place in the content is "our office" (its hours on the welcome screen); None: the
+    #: first place with opening hours.
+    office_place_id: int | None = None
+
+    @field_validator("languages")
+    @classmethod
+    def _known_languages(cls, value: list[str]) -> list[str]:
+        seen: set[str] = set()
+        for code in value:
+            try:
+                Locale.parse(code)
+            except (ValueError, UnknownLocaleError):
+                raise ValueError(f"unknown language code {code!r}") from None
+            if code in seen:
+                raise ValueError(f"language {code!r} is listed twice")
+            seen.add(code)
+        return value
+
+    @model_validator(mode="after")
+    def _default_is_offered(self) -> DisplaySettings:
+        if self.default_language not in self.languages:
+            raise ValueError(f"default_language {self.default_language!r} is not in languages")
+        return self
+
+
+class LinkSettings(_Section):
+    allowed_hosts: list[str] = Field(
+        default_factory=lambda: ["integreat.app", "dortmund.de", "diakoniedortmund.de"]
+    )
+
+
+class StaffSettings(_Section):
+    pin_hash: str | None = None
+
+
+def _xdg(env_name: str, fallback: str) -> Path:
+    base = os.environ.get(env_name) or str(Path.home() / fallback)
+    return Path(base) / "kiosk"
+
+
+def _systemd_dir(env_name: str) -> Path | None:
+    # systemd sets e.g. STATE_DIRECTORY=/var/lib/kiosk (colon-separated when several are configured).
+    value = os.environ.get(env_name)
+    return Path(value.split(":")[0]) if value else None
+
+
+class PathSettings(_Section):
+    state_dir: Path = Field(
+        default_factory=lambda: _systemd_dir("STATE_DIRECTORY") or _xdg("XDG_STATE_HOME", ".local/state")
+    )
+    cache_dir: Path = Field(
+        default_factory=lambda: _systemd_dir("CACHE_DIRECTORY") or _xdg("XDG_CACHE_HOME", ".cache")
+    )
+    #: None: the catalogs shipped with the kiosk.
+    translations_dir: Path | None = None
+
+
+class Settings(BaseSettings):
+    """Everything the kiosk can be told; read once at start by :func:`load_settings`."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="KIOSK_", env_nested_delimiter="__", extra="forbid", frozen=True, case_sensitive=False
+    )
+
+    api: ApiSettings = ApiSettings()
+    display: DisplaySettings = DisplaySettings()
+    links: LinkSettings = LinkSettings()
+    staff: StaffSettings = StaffSettings()
+    paths: PathSettings = PathSettings()
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        # The TOML file arrives as init arguments; the environment must win over it.
+        return (env_settings, init_settings)
+
+
+def config_path(environ: Mapping[str, str] | None = None) -> Path | None:
+    """The TOML file to read: ``KIOSK_CONFIG`` if set, else the system file if it exists."""
+    environ = os.environ if environ is None else environ
+    if environ.get("KIOSK_CONFIG"):
+        return Path(environ["KIOSK_CONFIG"])
+    return SYSTEM_CONFIG if SYSTEM_CONFIG.exists() else None
+
+
+def read_toml(path: Path) -> dict[str, Any]:
+    """The file's content, or a :class:`ConfigError` that names the file and what is wrong."""
+    try:
+        with path.open("rb") as handle:
+            return tomllib.load(handle)
+    except FileNotFoundError:
+        raise ConfigError(f"{path}: file not found") from None
+    except (PermissionError, IsADirectoryError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{path}: cannot read the file ({exc.__class__.__name__})") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: not valid TOML: {exc}") from None
+
+
+def load_settings() -> Settings:
+    """Read and validate the settings; raise :class:`ConfigError` with one clear line on any problem."""
+    path = config_path()
+    data = read_toml(path) if path else {}
+    try:
+        return Settings(**data)
+    except ValidationError as exc:
+        raise ConfigError(_explain(exc, path, data)) from None
+
+
+def _explain(exc: ValidationError, path: Path | None, data: Mapping[str, Any]) -> str:
+    error = exc.errors()[0]
+    loc = [str(part) for part in error["loc"]]
+    key = ".".join(loc) if loc else "(top level)"
+    in_file = _has_key(data, loc)
+    where = str(path) if in_file and path else f"environment variable KIOSK_{'__'.join(loc).upper()}"
+    if not in_file and path is None and not loc:
+        where = "settings"
+    message = error["msg"].removeprefix("Value error, ")
+    if error["type"] == "extra_forbidden":
+        message = "unknown key"
+    more = f" (and {len(exc.errors()) - 1} more problem(s))" if len(exc.errors()) > 1 else ""
+    return f"{where}: [{'.'.join(loc[:1])}] {'.'.join(loc[1:]) or key}: {message}{more}"
+
+
+def _has_key(data: Mapping[str, Any], loc: list[str]) -> bool:
+    node: Any = data
+    for part in loc:
+        if not isinstance(node, Mapping) or part not in node:
+            return False
+        node = node[part]
+    return True

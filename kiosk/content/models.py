@@ -1,0 +1,167 @@
+"""Typed content the kiosk shows: languages, topic pages, events and places.
+
+These are the kiosk's own shapes, independent of where content comes from; ``kiosk.sources`` turns
+API responses and the bundled snapshot into them. All datetimes are timezone-aware.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, time
+from typing import Literal
+
+Direction = Literal["ltr", "rtl"]
+
+
+@dataclass(frozen=True, slots=True)
+class Language:
+    """A content language the region offers."""
+
+    code: str
+    native_name: str
+    direction: Direction = "ltr"
+
+
+@dataclass(frozen=True, slots=True)
+class Translation:
+    """Where the same page lives in another language."""
+
+    id: int
+    url: str
+    path: str
+
+
+@dataclass(frozen=True, slots=True)
+class Page:
+    """A help topic page; pages form a tree through ``parent_id`` (None at the top)."""
+
+    id: int
+    title: str
+    content_html: str
+    excerpt: str = ""
+    url: str = ""
+    path: str = ""
+    parent_id: int | None = None
+    order: int = 0
+    last_updated: datetime | None = None
+    available_languages: Mapping[str, Translation] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class TimeSlot:
+    """One opening interval within a day; ``end`` at or before ``start`` runs past midnight."""
+
+    start: time
+    end: time
+
+
+@dataclass(frozen=True, slots=True)
+class DayHours:
+    """Opening hours of one weekday (0 = Monday)."""
+
+    weekday: int
+    all_day: bool = False
+    closed: bool = True
+    appointment_only: bool = False
+    slots: tuple[TimeSlot, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class OpeningHours:
+    """A week of opening hours, Monday first, always seven days."""
+
+    days: tuple[DayHours, ...]
+
+    def __post_init__(self) -> None:
+        if len(self.days) != 7 or [d.weekday for d in self.days] != list(range(7)):
+            raise ValueError("opening hours need exactly seven days, Monday first")
+
+
+@dataclass(frozen=True, slots=True)
+class Contact:
+    """A person or desk to reach; every field may be empty."""
+
+    name: str = ""
+    area_of_responsibility: str = ""
+    email: str = ""
+    phone: str = ""
+    mobile: str = ""
+    website: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Address:
+    street: str = ""
+    postcode: str = ""
+    town: str = ""
+    latitude: float | None = None
+    longitude: float | None = None
+
+    def one_line(self) -> str:
+        """"Westerfilder Straße 54, 44357 Dortmund", leaving out what is missing."""
+        town = " ".join(part for part in (self.postcode, self.town) if part)
+        return ", ".join(part for part in (self.street, town) if part)
+
+
+@dataclass(frozen=True, slots=True)
+class Place:
+    """A location (POI): an office, a counselling service, a venue."""
+
+    id: int
+    name: str
+    description_html: str = ""
+    excerpt: str = ""
+    url: str = ""
+    path: str = ""
+    category: str = ""
+    address: Address = field(default_factory=Address)
+    opening_hours: OpeningHours | None = None
+    temporarily_closed: bool = False
+    appointment_url: str = ""
+    contacts: tuple[Contact, ...] = ()
+    website: str = ""
+    email: str = ""
+    phone: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Event:
+    """An event, or the first occurrence of a series described by ``recurrence_rule`` (RFC 5545)."""
+
+    id: int
+    title: str
+    start: datetime
+    end: datetime
+    all_day: bool = False
+    content_html: str = ""
+    excerpt: str = ""
+    url: str = ""
+    path: str = ""
+    recurrence_rule: str | None = None
+    place_name: str = ""
+    address: Address = field(default_factory=Address)
+
+
+@dataclass(frozen=True, slots=True)
+class LanguageContent:
+    """Everything the region has in one language."""
+
+    language: Language
+    pages: Sequence[Page] = ()
+    events: Sequence[Event] = ()
+    places: Sequence[Place] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class RegionContent:
+    """A region's content in every language it offers, and where it came from."""
+
+    region: str
+    languages: Sequence[Language]
+    by_language: Mapping[str, LanguageContent]
+    source: str = "snapshot"
+    fetched_at: datetime | None = None
+
+    def get(self, code: str) -> LanguageContent | None:
+        return self.by_language.get(code)
