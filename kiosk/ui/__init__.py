@@ -1,0 +1,1 @@
+"""The kiosk's face: the only package that imports textual."""

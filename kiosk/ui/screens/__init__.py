@@ -1,0 +1,1 @@
+"""One visitor screen per module."""

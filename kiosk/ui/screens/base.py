@@ -1,0 +1,108 @@
+"""What every visitor screen shares: the frame, numbered keys, back, and re-rendering in a new language."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, cast
+
+from textual import events
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import Screen
+
+from kiosk.i18n import _
+from kiosk.ui.widgets.chrome import HeaderBar, StatusLine
+from kiosk.ui.widgets.choices import ChoiceList
+
+if TYPE_CHECKING:
+    from kiosk.ui.app import KioskApp
+
+
+class KioskScreen(Screen[None]):
+    """A visitor screen with header, body and status line; re-composes itself when the language changes."""
+
+    BINDINGS = [
+        Binding("escape,backspace", "back", show=False),
+    ]
+    show_back = True
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.composed_language = ""
+
+    @property
+    def kiosk(self) -> KioskApp:
+        return cast("KioskApp", self.app)
+
+    def title_text(self) -> str:
+        return ""
+
+    def compose(self) -> ComposeResult:
+        self.composed_language = self.kiosk.language
+        yield HeaderBar(self.title_text(), show_back=self.show_back)
+        yield from self.compose_body()
+        yield StatusLine(self.hints(), self.kiosk.content_status())
+
+    def compose_body(self) -> ComposeResult:
+        yield from ()
+
+    def hints(self) -> str:
+        return _("1–9 choose · Esc back · Home start page · F2 language")
+
+    def on_mount(self) -> None:
+        self.focus_first()
+        self.set_class(self.kiosk.direction == "rtl", "-rtl")
+
+    def focus_first(self) -> None:
+        lists = list(self.query(ChoiceList))
+        if lists and lists[0].choices:
+            lists[0].choices[0].focus()
+
+    async def relabel(self) -> None:
+        """Re-render in the current language, keeping the scroll position and the focused item."""
+        scrolls = [(s.id, s.scroll_y) for s in self.query(VerticalScroll)]
+        focus_index = self._focus_index()
+        await self.recompose()
+        self.set_class(self.kiosk.direction == "rtl", "-rtl")
+        for scroll_id, y in scrolls:
+            for scroll in self.query(VerticalScroll):
+                if scroll.id == scroll_id:
+                    scroll.scroll_to(y=y, animate=False, immediate=True)
+        self._restore_focus(focus_index)
+
+    def _focus_index(self) -> int | None:
+        focusable = self.focus_chain
+        return focusable.index(self.focused) if self.focused in focusable else None
+
+    def _restore_focus(self, index: int | None) -> None:
+        focusable = self.focus_chain
+        if index is not None and index < len(focusable):
+            focusable[index].focus(scroll_visible=False)
+        else:
+            self.focus_first()
+
+    async def on_screen_resume(self, event: events.ScreenResume) -> None:
+        if self.composed_language and self.composed_language != self.kiosk.language:
+            await self.relabel()
+
+    def on_key(self, event: events.Key) -> None:
+        if event.character and event.character in "123456789" and len(event.character) == 1:
+            for choice_list in self.query(ChoiceList):
+                if choice_list.choose_number(int(event.character)):
+                    event.stop()
+                    return
+            self.on_number(int(event.character), event)
+
+    def on_number(self, number: int, event: events.Key) -> None:
+        """A digit with no numbered choice to take it; screens with other numbered items override this."""
+
+    def on_header_bar_pressed(self, event: HeaderBar.Pressed) -> None:
+        if event.action == "back":
+            self.action_back()
+        elif event.action == "language":
+            self.kiosk.action_choose_language()
+        elif event.action == "start_over":
+            self.kiosk.start_over()
+
+    def action_back(self) -> None:
+        self.kiosk.go_back()

@@ -1,0 +1,54 @@
+"""Language picker: one large button per configured language, in its own script, German name beneath."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.containers import VerticalScroll
+
+from kiosk.i18n import _
+from kiosk.i18n.locales import direction, german_name, native_name
+from kiosk.ui.screens.base import KioskScreen
+from kiosk.ui.widgets.choices import Choice, ChoiceData, ChoiceList
+from kiosk.ui.widgets.text import visual
+
+
+class LanguageScreen(KioskScreen):
+    """Choosing a language; from the welcome screen it leads on to the home screen."""
+
+    def __init__(self, then_home: bool = False) -> None:
+        super().__init__()
+        self.then_home = then_home
+        self.codes: list[str] = []
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        current = self.codes.index(self.kiosk.language) if self.kiosk.language in self.codes else 0
+        choices = self.query_one(ChoiceList).choices
+        if choices:
+            choices[current].focus()
+
+    def title_text(self) -> str:
+        return _("Choose your language")
+
+    def compose_body(self) -> ComposeResult:
+        self.codes = list(self.kiosk.settings.display.languages)
+        items = [
+            ChoiceData(
+                title=visual(native_name(code), direction(code)).plain,
+                subtitle=german_name(code) if code != "de" else "",
+            )
+            for code in self.codes
+        ]
+        with VerticalScroll(id="body"):
+            yield ChoiceList(items, id="languages", classes="grid")
+
+    async def on_choice_chosen(self, event: Choice.Chosen) -> None:
+        event.stop()
+        code = self.codes[event.choice.number - 1]
+        await self.kiosk.change_language(code)
+        if self.then_home:
+            from kiosk.ui.screens.home import HomeScreen
+
+            await self.kiosk.switch_screen(HomeScreen())
+        else:
+            self.dismiss(None)

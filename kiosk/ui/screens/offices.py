@@ -1,0 +1,101 @@
+"""The lokal willkommen offices in Dortmund, and one place in detail."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical, VerticalScroll
+
+from kiosk.content.hours import status_at, week
+from kiosk.content.html import html_to_text
+from kiosk.content.library import Shown
+from kiosk.content.models import Place
+from kiosk.i18n import _
+from kiosk.qr import geo_link, mailto_link, tel_link
+from kiosk.ui.hours_text import describe_status
+from kiosk.ui.screens.base import KioskScreen
+from kiosk.ui.screens.hours import place_hours
+from kiosk.ui.screens.topics import in_other_language, short
+from kiosk.ui.widgets.choices import Choice, ChoiceData, ChoiceList
+from kiosk.ui.widgets.handoff import HandOff
+from kiosk.ui.widgets.text import Prose
+
+
+class OfficesScreen(KioskScreen):
+    def __init__(self) -> None:
+        super().__init__()
+        self.places: list[Shown[Place]] = []
+
+    def title_text(self) -> str:
+        return _("lokal willkommen offices in Dortmund")
+
+    def compose_body(self) -> ComposeResult:
+        self.places = self.kiosk.library.places()
+        with VerticalScroll(id="body"):
+            if not self.places:
+                yield Prose(_("No offices are listed right now. Please ask at the office."), classes="empty")
+                return
+            yield ChoiceList(
+                [
+                    ChoiceData(
+                        shown.item.name,
+                        short(" · ".join(p for p in (shown.item.address.one_line(), shown.item.excerpt) if p)),
+                        in_other_language(shown.language, self.kiosk.language),
+                    )
+                    for shown in self.places
+                ],
+                id="offices",
+            )
+
+    def on_choice_chosen(self, event: Choice.Chosen) -> None:
+        event.stop()
+        self.app.push_screen(PlaceScreen(self.places[event.choice.number - 1].item.id))
+
+
+class PlaceScreen(KioskScreen):
+    """One place: address, hours, contacts; its map position, phone and e-mail as QR codes."""
+
+    def __init__(self, place_id: int) -> None:
+        super().__init__()
+        self.place_id = place_id
+
+    def place(self) -> Place | None:
+        return next((s.item for s in self.kiosk.library.places() if s.item.id == self.place_id), None)
+
+    def title_text(self) -> str:
+        place = self.place()
+        return place.name if place else ""
+
+    def hints(self) -> str:
+        return _("Arrows scroll · Esc back · Home start page · F2 language")
+
+    def compose_body(self) -> ComposeResult:
+        place = self.place()
+        if place is None:
+            yield Prose(_("This place is no longer listed."), classes="empty")
+            return
+        now = self.kiosk.clock()
+        with Horizontal(id="page-layout"):
+            with VerticalScroll(id="body", can_focus=True):
+                if place.address.one_line():
+                    yield Prose(Text(place.address.one_line(), style="bold"), classes="address")
+                description = html_to_text(place.description_html) or place.excerpt
+                if description:
+                    yield Prose(description, classes="block")
+                if place.opening_hours is not None:
+                    status = status_at(place.opening_hours, now, place.temporarily_closed)
+                    yield from place_hours(place, describe_status(status, now), week(place.opening_hours, now.date()))
+                for contact in place.contacts:
+                    parts = [contact.name, contact.phone, contact.email]
+                    line = " · ".join(p for p in parts if p)
+                    if line:
+                        yield Prose(line, classes="contact")
+            with Vertical(id="side"):
+                if place.address.latitude is not None and place.address.longitude is not None:
+                    yield HandOff(geo_link(place.address.latitude, place.address.longitude), _("Map"), kind="geo")
+                if place.website:
+                    yield HandOff(place.website, _("Website"), kind="page")
+                if place.phone and (tel := tel_link(place.phone)):
+                    yield HandOff(tel, _("Call"), kind="phone")
+                if place.email and (mail := mailto_link(place.email)):
+                    yield HandOff(mail, _("E-mail"), kind="email")

@@ -1,0 +1,90 @@
+"""A topic page: its text rendered from HTML, the links on it numbered beneath, and a QR code to take it home."""
+
+from __future__ import annotations
+
+from rich.style import Style
+from rich.text import Text
+from textual import events
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical, VerticalScroll
+
+from kiosk.content.html import Block, Document, html_to_document
+from kiosk.content.library import PageKey
+from kiosk.i18n import _
+from kiosk.i18n.locales import native_name
+from kiosk.ui.screens.base import KioskScreen
+from kiosk.ui.screens.link import LinkScreen
+from kiosk.ui.widgets.handoff import HandOff
+from kiosk.ui.widgets.text import Prose
+
+HEADING = Style(bold=True, underline=True)
+
+
+def block_text(block: Block) -> Text:
+    """One block as styled plain text; links carry their number, e.g. "Jobcenter [2]"."""
+    text = Text()
+    if block.kind == "item":
+        text.append("  " * max(0, block.level - 1) + (block.marker or "•") + " ")
+    for span in block.spans:
+        style = Style(bold=span.bold or None, italic=span.italic or None)
+        text.append(span.text, style=style)
+        if span.link is not None:
+            text.append(f" [{span.link}]", style=Style(bold=True))
+    if block.kind == "heading":
+        text.stylize(HEADING)
+    return text
+
+
+class PageScreen(KioskScreen):
+    """One help topic, scrollable; keys 1–9 show the numbered links as QR codes."""
+
+    def __init__(self, key: PageKey) -> None:
+        super().__init__()
+        self.key = key
+        self.document = Document(blocks=(), links=())
+
+    def title_text(self) -> str:
+        shown = self.kiosk.library.page(self.key)
+        return shown.item.title if shown else ""
+
+    def hints(self) -> str:
+        return _("Arrows scroll · 1–9 link as QR code · Esc back · Home start page · F2 language")
+
+    def compose_body(self) -> ComposeResult:
+        shown = self.kiosk.library.page(self.key)
+        if shown is None:
+            yield Prose(_("This page is no longer available."), classes="empty")
+            return
+        self.document = html_to_document(shown.item.content_html)
+        with Horizontal(id="page-layout"):
+            with VerticalScroll(id="body", can_focus=True):
+                if shown.language != self.kiosk.language:
+                    yield Prose(
+                        _("This page is not available in your language. It is shown in {language}.").format(
+                            language=native_name(shown.language)
+                        ),
+                        classes="notice",
+                    )
+                for block in self.document.blocks:
+                    yield Prose(block_text(block), classes=f"block block-{block.kind}")
+                if self.document.links:
+                    yield Prose(Text(_("Links on this page"), style="bold underline"), classes="block-heading")
+                    for link in self.document.links:
+                        yield Prose(f"{link.number}  {link.text or link.url}\n    {link.url}", classes="link")
+            with Vertical(id="side"):
+                yield HandOff(shown.item.url, _("Take this page with you"), kind="page")
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        self.query_one("#body").focus()
+
+    def focus_first(self) -> None:
+        bodies = self.query("#body")
+        if bodies:
+            bodies.first().focus()
+
+    def on_number(self, number: int, event: events.Key) -> None:
+        links = self.document.links
+        if 1 <= number <= len(links):
+            event.stop()
+            self.app.push_screen(LinkScreen(links[number - 1].url, links[number - 1].text))

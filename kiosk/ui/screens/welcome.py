@@ -1,0 +1,91 @@
+"""Welcome: a greeting that cycles through the languages; any key or tap begins."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, cast
+
+from rich.text import Text
+from textual import events
+from textual.app import ComposeResult
+from textual.containers import Center, Vertical
+from textual.screen import Screen
+
+from kiosk.content.hours import status_at
+from kiosk.i18n import _
+from kiosk.i18n.catalogs import translations_for
+from kiosk.i18n.locales import direction
+from kiosk.ui.hours_text import describe_status
+from kiosk.ui.widgets.text import Prose, visual
+
+if TYPE_CHECKING:
+    from kiosk.ui.app import KioskApp
+
+GREETING_SECONDS = 3.0
+
+
+class WelcomeScreen(Screen[None]):
+    """The first thing a visitor sees; it carries nothing of any earlier visitor."""
+
+    def __init__(self) -> None:
+        super().__init__(id="welcome")
+        self.greeting_index = 0
+
+    @property
+    def kiosk(self) -> KioskApp:
+        return cast("KioskApp", self.app)
+
+    def compose(self) -> ComposeResult:
+        with Center(id="welcome-center"), Vertical(id="welcome-box"):
+            yield Prose("", id="greeting", direction="ltr")
+            yield Prose(Text("„lokal willkommen“ Westerfilde", style="bold"), id="office-name")
+            yield Prose(_("Help for newcomers in Mengede and Huckarde"), id="office-tagline")
+            yield Prose(self._address(), id="office-address")
+            yield Prose(self._open_status(), id="open-status")
+            yield Prose("", id="welcome-hint", direction="ltr")
+
+    def _office(self):  # type: ignore[no-untyped-def]
+        return self.kiosk.library.office(self.kiosk.settings.display.office_place_id)
+
+    def _address(self) -> str:
+        office = self._office()
+        return office.item.address.one_line() if office else ""
+
+    def _open_status(self) -> str:
+        office = self._office()
+        if office is None:
+            return ""
+        now = self.kiosk.clock()
+        status = status_at(office.item.opening_hours, now, office.item.temporarily_closed)
+        return describe_status(status, now)
+
+    def on_mount(self) -> None:
+        self.show_greeting()
+        if self.kiosk.animate:
+            self.set_interval(GREETING_SECONDS, self.next_greeting)
+
+    async def relabel(self) -> None:
+        await self.recompose()
+        self.greeting_index = 0
+        self.show_greeting()
+
+    def next_greeting(self) -> None:
+        self.greeting_index = (self.greeting_index + 1) % len(self.kiosk.settings.display.languages)
+        self.show_greeting()
+
+    def show_greeting(self) -> None:
+        """Show the greeting and the hint in one language, in its own script and direction."""
+        code = self.kiosk.settings.display.languages[self.greeting_index]
+        catalog = translations_for(code)
+        text_direction = direction(code)
+        greeting = self.query_one("#greeting", Prose)
+        greeting.text = Text(visual(catalog.gettext("Welcome"), text_direction).plain, style="bold")
+        hint = self.query_one("#welcome-hint", Prose)
+        hint.text = visual(catalog.gettext("Touch the screen or press any key to start"), text_direction)
+
+    def on_key(self, event: events.Key) -> None:
+        event.stop()
+        self.kiosk.action_choose_language()
+
+    def on_click(self, event: events.Click) -> None:
+        event.stop()
+        self.kiosk.action_choose_language()

@@ -1,0 +1,105 @@
+"""Prose: the one widget through which every piece of visible text passes.
+
+It wraps to its width in logical order, then (for right-to-left languages) shapes and reorders each
+line, and aligns it to the reading-start side. Text is always plain: never parsed as markup.
+"""
+
+from __future__ import annotations
+
+from rich.style import Style
+from rich.text import Text
+from textual.app import RenderResult
+from textual.geometry import Size
+from textual.reactive import reactive
+from textual.widget import Widget
+
+from kiosk.content.models import Direction
+from kiosk.i18n.rtl import layout
+
+
+def lines_for(text: str | Text, width: int, direction: Direction) -> list[Text]:
+    """Wrapped display lines for ``text`` at ``width`` cells, in visual order."""
+    width = max(1, width)
+    if direction == "rtl":
+        plain = text.plain if isinstance(text, Text) else text
+        style = text.style if isinstance(text, Text) else ""
+        return [Text(line, style=style) for line in layout(plain, width, "rtl")]
+    rich_text = text if isinstance(text, Text) else Text(text)
+    if rich_text.spans:
+        # Keep inline styles (bold, links) for left-to-right text: wrap the styled Text itself.
+        from rich.console import Console
+
+        console = Console(width=width, legacy_windows=False)
+        return list(rich_text.wrap(console, width, overflow="fold"))
+    return [Text(line, style=rich_text.style) for line in layout(rich_text.plain, width, "ltr")]
+
+
+class Prose(Widget):
+    """Plain text, wrapped and ordered for the visitor's language."""
+
+    DEFAULT_CSS = """
+    Prose { height: auto; width: 1fr; }
+    """
+
+    text: reactive[str | Text] = reactive("", layout=True)
+
+    def __init__(
+        self,
+        text: str | Text = "",
+        *,
+        direction: Direction | None = None,
+        id: str | None = None,
+        classes: str | None = None,
+    ) -> None:
+        super().__init__(id=id, classes=classes)
+        self._direction = direction
+        self.set_reactive(Prose.text, text)
+
+    @property
+    def direction(self) -> Direction:
+        if self._direction is not None:
+            return self._direction
+        return getattr(self.app, "direction", "ltr")
+
+    def _lines(self, width: int) -> list[Text]:
+        return lines_for(self.text, width, self.direction)
+
+    def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
+        return max(1, len(self._lines(width)))
+
+    def get_content_width(self, container: Size, viewport: Size) -> int:
+        plain = self.text.plain if isinstance(self.text, Text) else self.text
+        from rich.cells import cell_len
+
+        return max((cell_len(line) for line in plain.splitlines()), default=1)
+
+    def render(self) -> RenderResult:
+        width = self.content_size.width or self.size.width
+        lines = self._lines(width)
+        align = str(self.styles.text_align)
+        if align not in ("center", "right"):
+            align = "right" if self.direction == "rtl" else "left"
+        out = Text(no_wrap=True, overflow="crop", end="")
+        for index, line in enumerate(lines):
+            if index:
+                out.append("\n")
+            spare = max(0, width - line.cell_len)
+            if align == "right":
+                out.append(" " * spare)
+            elif align == "center":
+                out.append(" " * (spare // 2))
+            out.append_text(line)
+        out.stylize(Style())
+        return out
+
+
+def visual(text: str, direction: Direction | None = None) -> Text:
+    """A one-line label in display order for the current language, as plain (never markup) Text."""
+    if direction is None:
+        from kiosk.i18n import current_language
+        from kiosk.i18n.locales import direction as language_direction
+
+        direction = language_direction(current_language())
+    if direction == "rtl":
+        return Text(" ".join(layout(text, 10_000, "rtl")))
+    return Text(text)
