@@ -124,11 +124,11 @@ class Settings(BaseSettings):
         env_prefix="KIOSK_", env_nested_delimiter="__", extra="forbid", frozen=True, case_sensitive=False
     )
 
-    api: ApiSettings = ApiSettings()
-    display: DisplaySettings = DisplaySettings()
-    links: LinkSettings = LinkSettings()
-    staff: StaffSettings = StaffSettings()
-    paths: PathSettings = PathSettings()
+    api: ApiSettings = Field(default_factory=ApiSettings)
+    display: DisplaySettings = Field(default_factory=DisplaySettings)
+    links: LinkSettings = Field(default_factory=LinkSettings)
+    staff: StaffSettings = Field(default_factory=StaffSettings)
+    paths: PathSettings = Field(default_factory=PathSettings)
 
     @classmethod
     def settings_customise_sources(
