@@ -1,0 +1,1 @@
+"""Running the kiosk as a service: systemd notify/watchdog, the staff PIN, logging, the session."""
