@@ -256,7 +256,7 @@ def qr_matrix(text: str) -> list[list[bool]]:
     code.add_data(text)
     try:
         code.make(fit=True)
-    except DataOverflowError:
+    except (DataOverflowError, ValueError):  # qrcode raises either, depending on where it overflows
         raise ValueError(f"text of {len(text)} characters does not fit into a QR code") from None
     return [[bool(module) for module in row] for row in code.get_matrix()]
 
