@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import zxingcpp
 from PIL import Image
@@ -55,13 +55,13 @@ def _cells(segments: Iterable[Segment]) -> list[Cell]:
     return cells
 
 
-def screen_cells(app: App[object]) -> list[list[Cell]]:
+def screen_cells(app: App[Any]) -> list[list[Cell]]:
     """The cells of the app's current screen as the terminal would show them, row by row."""
     strips = app.screen._compositor.render_strips()
     return [_cells(strip) for strip in strips]
 
 
-def screen_lines(app: App[object]) -> list[str]:
+def screen_lines(app: App[Any]) -> list[str]:
     """The text of the app's current screen, one string per terminal row."""
     return ["".join(char for char, _fg, _bg in row) for row in screen_cells(app)]
 
@@ -100,7 +100,7 @@ def _decode(pixels: list[list[int]]) -> list[str]:
     return [barcode.text for barcode in found]
 
 
-def decode_screen(app: App[object]) -> list[str]:
+def decode_screen(app: App[Any]) -> list[str]:
     """Every QR code text readable on the app's current screen."""
     return _decode(_pixel_rows(screen_cells(app)))
 
