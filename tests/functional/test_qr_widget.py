@@ -73,6 +73,18 @@ async def test_too_small_shows_the_link_and_a_hint_never_a_cropped_code(theme: s
         assert not set("▀▄█") & set(screen)
 
 
+async def test_text_too_long_for_any_code_is_shown_shortened() -> None:
+    app = QRApp("textual-dark", data="https://dortmund.de/" + "a" * 3000)
+    async with app.run_test(size=(200, 60)) as pilot:
+        await pilot.pause()
+        assert app.query_one(QRCode).scale == 0
+        assert decode_screen(app) == []
+        screen = squeezed("".join(screen_lines(app)))
+        assert screen.startswith("https://dortmund.de/aaa")
+        assert "…" in screen
+        assert squeezed(_("Make the window larger to show the QR code.")) in screen
+
+
 @pytest.mark.parametrize("theme", THEMES)
 async def test_code_grows_and_shrinks_with_the_window(theme: str) -> None:
     app = QRApp(theme)

@@ -22,6 +22,12 @@ from kiosk.qr import best_scale, qr_matrix, render_rows, rows_needed
 # Fixed colours, not theme colours: phone cameras read dark modules on a light ground, whatever the theme.
 CODE_STYLE = Style(color=Color.from_rgb(0, 0, 0), bgcolor=Color.from_rgb(255, 255, 255))
 _FALLBACK_WIDTH = 40
+_ANY_HEIGHT = 10_000
+_MAX_TEXT_LINES = 3  # the fallback names the link; a visitor will not copy a whole paragraph of URL
+
+
+def _enlarge_hint() -> str:
+    return _("Make the window larger to show the QR code.")
 
 
 def _printable(text: str) -> str:
@@ -94,13 +100,12 @@ class QRCode(Widget):
     def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
         if self.matrix_size and width >= self.matrix_size:
             return rows_needed(self.matrix_size, 1) + (1 if self._label else 0)
-        return len(self._fallback_lines(width, 1000, self.rich_style))
+        return len(self._fallback_lines(width, _ANY_HEIGHT, self.rich_style))
 
     def render_line(self, y: int) -> Strip:
         size = self.content_size
         style = self.rich_style
-        hint = _("Make the window larger to show the QR code.")
-        key = (size, style, hint)
+        key = (size, style, _enlarge_hint())
         if key != self._strips_key:
             self._strips = self._render_strips(size, style)
             self._strips_key = key
@@ -143,11 +148,9 @@ class QRCode(Widget):
         if width < 1 or height < 1:
             return []
         console = self.app.console
-        hint_lines = list(
-            Text(_("Make the window larger to show the QR code."), style=style).wrap(console, width)
-        )
+        hint_lines = list(Text(_enlarge_hint(), style=style).wrap(console, width))
         data_lines = list(Text(_printable(self._data), style=style).wrap(console, width, overflow="fold"))
-        room = max(1, height - len(hint_lines))
+        room = max(1, min(_MAX_TEXT_LINES, height - len(hint_lines)))
         if len(data_lines) > room:
             data_lines = data_lines[:room]
             last = data_lines[-1]
