@@ -388,6 +388,8 @@ class _DocumentBuilder(HTMLParser):
         link = self._link_for(text)
         if self._cell_separator and text.strip():
             self._cell_separator = False
+            if spans:
+                spans[-1][0] = str(spans[-1][0]).rstrip(" ")
             spans.append([" — ", False, False, None])
             text = text.lstrip(" ")
         if not self._seen_text and text.strip():
