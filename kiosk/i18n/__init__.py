@@ -9,9 +9,10 @@ from kiosk.i18n.catalogs import (
     current_language,
     gettext,
     ngettext,
+    reload,
     set_language,
 )
 
 _ = gettext
 
-__all__ = ["_", "configure", "current_language", "gettext", "ngettext", "set_language"]
+__all__ = ["_", "configure", "current_language", "gettext", "ngettext", "reload", "set_language"]
