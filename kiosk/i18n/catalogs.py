@@ -9,6 +9,7 @@ and on :func:`reload` the catalog already in use stays.
 from __future__ import annotations
 
 import logging
+import re
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -25,6 +26,7 @@ DOMAIN = "kiosk"
 #: Where a message missing in the visitor's language is looked up next (then the msgid itself).
 FALLBACK_CHAIN = ("en",)
 _CONTEXT_SEPARATOR = "\x04"  # gettext's key for a message with msgctxt
+_LANGUAGE_CODE = re.compile(r"[A-Za-z]{2,3}(?:[_-][A-Za-z0-9]{2,8})*(?:@[A-Za-z0-9]+)?")
 
 
 class CatalogError(Exception):
@@ -140,6 +142,8 @@ def load_catalog(directory: Path, code: str) -> Translations | None:
 
     None when the language has no catalog; :class:`CatalogError` when the file cannot be used.
     """
+    if not _LANGUAGE_CODE.fullmatch(code):  # never a path: "../x" must not read outside the folder
+        return None
     po, mo = catalog_path(directory, code, ".po"), catalog_path(directory, code, ".mo")
     try:
         mo_time = mo.stat().st_mtime if mo.is_file() else None

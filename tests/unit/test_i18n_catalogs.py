@@ -108,6 +108,13 @@ def test_missing_message_falls_back_to_english_catalog_then_to_the_english_msgid
     assert ngettext("{n} minute", "{n} minutes", 1) == "{n} minute"
 
 
+def test_a_language_code_is_never_a_path(translations_dir: Path) -> None:
+    write_catalog(translations_dir.parent, "uk", UK)  # a catalog outside the translations folder
+    assert load_catalog(translations_dir / "de", "../uk") is None
+    set_language("../uk")
+    assert _("Welcome") == "Welcome"
+
+
 def test_fresh_mo_is_used_and_a_stale_one_is_not(translations_dir: Path) -> None:
     po = catalog_path(translations_dir, "uk")
     mo = compile_mo(po, "uk")
