@@ -113,6 +113,29 @@ class _Ctx:
         self.marker = marker
 
 
+class _Run:
+    """Text of one style, gathered in pieces (joining once at the end keeps long blocks linear)."""
+
+    __slots__ = ("bold", "italic", "link", "parts")
+
+    def __init__(self, text: str, bold: bool, italic: bool, link: int | None) -> None:
+        self.parts = [text]
+        self.bold = bold
+        self.italic = italic
+        self.link = link
+
+    def text(self) -> str:
+        return "".join(self.parts)
+
+    def rstrip_spaces(self) -> None:
+        while self.parts:
+            stripped = self.parts[-1].rstrip(" ")
+            if stripped:
+                self.parts[-1] = stripped
+                return
+            self.parts.pop()
+
+
 class _Anchor:
     __slots__ = ("number", "owns", "url")
 
@@ -137,9 +160,11 @@ class _DocumentBuilder(HTMLParser):
         self._link_texts: list[list[str]] = []
         self._link_urls: list[str] = []
         self.blocks: list[Block] = []
-        # The block being filled: spans as [text, bold, italic, link].
-        self._spans: list[list[object]] | None = None
+        # The block being filled, as runs of one style each.
+        self._runs: list[_Run] | None = None
         self._seen_text = False  # the block holds more than whitespace
+        self._newlines = 0  # newlines at its end
+        self._last = ""  # its last character
         self._kind: BlockKind = "paragraph"
         self._level = 0
         self._marker = ""
@@ -340,21 +365,20 @@ class _DocumentBuilder(HTMLParser):
             self._flush()
 
     def _has_text(self) -> bool:
-        return self._spans is not None and self._seen_text
+        return self._runs is not None and self._seen_text
 
     def _newline(self, most: int = 1) -> None:
         """End the current line; up to ``most`` newlines in a row (a <br><br> leaves a blank line)."""
-        spans = self._spans
-        if not spans or not self._seen_text:
+        runs = self._runs
+        if not runs or not self._seen_text:
             return
-        last = spans[-1]
-        text = str(last[0]).rstrip(" ")
-        trailing = len(text) - len(text.rstrip("\n"))
-        if trailing < most:
-            text += "\n"
-        last[0] = text
+        runs[-1].rstrip_spaces()
+        if self._newlines < most:
+            runs[-1].parts.append("\n")
+            self._newlines += 1
+        self._last = "\n"
 
-    def _start_block(self) -> list[list[object]]:
+    def _start_block(self) -> list[_Run]:
         inner = self._ctx[-1] if self._ctx else None
         kind: BlockKind = "paragraph"
         level, marker = 0, ""
@@ -371,34 +395,40 @@ class _DocumentBuilder(HTMLParser):
             elif inner.kind == "quote":
                 kind, level = "quote", inner.level
         self._kind, self._level, self._marker = kind, level, marker
-        self._spans = []
+        self._runs = []
         self._seen_text = False
-        return self._spans
+        self._newlines = 0
+        self._last = ""
+        return self._runs
 
     def _append(self, text: str, *, raw: bool) -> None:
-        spans = self._spans
+        runs = self._runs
         if not raw:
-            at_line_start = not spans or not self._seen_text or str(spans[-1][0]).endswith((" ", "\n"))
-            if at_line_start:
+            if runs is None or not self._seen_text or self._last in (" ", "\n"):
                 text = text.lstrip(" ")
             if not text:
                 return
-        if spans is None:
-            spans = self._start_block()
+        if runs is None:
+            runs = self._start_block()
         link = self._link_for(text)
         if self._cell_separator and text.strip():
             self._cell_separator = False
-            if spans:
-                spans[-1][0] = str(spans[-1][0]).rstrip(" ")
-            spans.append([" — ", False, False, None])
+            if runs:
+                runs[-1].rstrip_spaces()
+            runs.append(_Run(" — ", False, False, None))
             text = text.lstrip(" ")
-        if not self._seen_text and text.strip():
+        if text.strip():
             self._seen_text = True
-        bold, italic = self._bold > 0, self._italic > 0
-        if spans and spans[-1][1:] == [bold, italic, link]:
-            spans[-1][0] = str(spans[-1][0]) + text
+            self._newlines = len(text) - len(text.rstrip("\n"))
         else:
-            spans.append([text, bold, italic, link])
+            self._newlines += text.count("\n")
+        bold, italic = self._bold > 0, self._italic > 0
+        last = runs[-1] if runs else None
+        if last is not None and (last.bold, last.italic, last.link) == (bold, italic, link):
+            last.parts.append(text)
+        else:
+            runs.append(_Run(text, bold, italic, link))
+        self._last = text[-1]
 
     def _link_for(self, text: str) -> int | None:
         anchor = self._anchors[-1] if self._anchors else None
@@ -419,35 +449,23 @@ class _DocumentBuilder(HTMLParser):
         return anchor.number
 
     def _flush(self) -> None:
-        spans, self._spans = self._spans, None
+        runs, self._runs = self._runs, None
         self._cell_separator = False
-        if not spans:
+        if not runs:
             return
-        if self._kind == "pre":
-            while spans and not str(spans[0][0]).strip():
-                spans.pop(0)
-            if spans:
-                spans[0][0] = str(spans[0][0]).lstrip("\n")
-            while spans and not str(spans[-1][0]).strip():
-                spans.pop()
-            if spans:
-                spans[-1][0] = str(spans[-1][0]).rstrip()
+        texts = [(run.text(), run) for run in runs]
+        first = next((i for i, (text, _) in enumerate(texts) if text.strip()), None)
+        if first is None:
+            return
+        last = max(i for i, (text, _) in enumerate(texts) if text.strip())
+        texts = texts[first : last + 1]
+        if self._kind == "pre":  # keep the indentation of the first line
+            texts[0] = (texts[0][0].lstrip("\n"), texts[0][1])
         else:
-            while spans and not str(spans[0][0]).strip():
-                spans.pop(0)
-            while spans and not str(spans[-1][0]).strip():
-                spans.pop()
-            if spans:
-                spans[0][0] = str(spans[0][0]).lstrip()
-                spans[-1][0] = str(spans[-1][0]).rstrip()
-        if not spans:
-            return
-        built = tuple(
-            Span(str(text), bool(bold), bool(italic), link if isinstance(link, int) else None)
-            for text, bold, italic, link in spans
-            if text
-        )
-        self.blocks.append(Block(self._kind, built, self._level, self._marker))
+            texts[0] = (texts[0][0].lstrip(), texts[0][1])
+        texts[-1] = (texts[-1][0].rstrip(), texts[-1][1])
+        spans = tuple(Span(text, run.bold, run.italic, run.link) for text, run in texts if text)
+        self.blocks.append(Block(self._kind, spans, self._level, self._marker))
 
     def _safe_url(self, href: str | None) -> str | None:
         if not href:
