@@ -188,6 +188,7 @@ def run_session(
     environ = os.environ if environ is None else environ
     upstream = Notifier.from_environ(environ)
     interval = upstream.watchdog_interval()
+    status = 127
     with contextlib.ExitStack() as stack:
         runtime = environ.get("RUNTIME_DIRECTORY", "").split(":")[0]
         directory = Path(runtime or stack.enter_context(tempfile.TemporaryDirectory(prefix="kiosk-")))
@@ -204,9 +205,9 @@ def run_session(
             child = subprocess.Popen(command, env=env, preexec_fn=_die_with_parent())
         except OSError as exc:
             log.error("cannot start %s: %s", command[0], exc)
-            return 127
-        return _supervise(child, Path(command[0]).name, relay, wakeup, stop_timeout)
-    raise AssertionError("unreachable")  # pragma: no cover - ExitStack does not swallow
+        else:
+            status = _supervise(child, Path(command[0]).name, relay, wakeup, stop_timeout)
+    return status
 
 
 def _supervise(

@@ -249,3 +249,17 @@ def test_cage_does_not_outlive_a_killed_session(session_factory: Callable[..., S
             break
         time.sleep(0.05)
     assert not is_running(cage_pid)
+
+
+def test_a_missing_program_is_reported_not_hidden(tmp_path: Path) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "kiosk.ops.session", "--", str(tmp_path / "no-such-cage")],
+        env={**os.environ, "RUNTIME_DIRECTORY": str(tmp_path), "NOTIFY_SOCKET": ""},
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 127
+    assert "cannot start" in result.stderr and "no-such-cage" in result.stderr
+    assert not (tmp_path / "notify").exists()

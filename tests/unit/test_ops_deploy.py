@@ -30,8 +30,8 @@ def test_the_example_settings_load(tmp_path: Path, monkeypatch: pytest.MonkeyPat
     path = tmp_path / "etc-kiosk.toml"
     path.write_text(pasted_file("/etc/kiosk/kiosk.toml"), encoding="utf-8")
     monkeypatch.setenv("KIOSK_CONFIG", str(path))
-    monkeypatch.delenv("KIOSK_PATHS__STATE_DIR")
-    monkeypatch.delenv("KIOSK_PATHS__CACHE_DIR")
+    monkeypatch.delenv("KIOSK_PATHS__STATE_DIR", raising=False)
+    monkeypatch.delenv("KIOSK_PATHS__CACHE_DIR", raising=False)
     settings = load_settings()
     assert settings.api.base_url == "https://cms.integreat-app.de"
     assert settings.display.languages[:2] == ["de", "en"] and len(settings.display.languages) == 12
