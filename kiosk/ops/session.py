@@ -231,6 +231,7 @@ def _supervise(
                             _end_tree(child, name, relay, grace)
                             return 0
                     else:
+                        relay.receive()  # whatever the kiosk said before the end still counts
                         status = child.wait()
                         log.warning("%s exited with status %d; ending the kiosk session", name, status)
                         relay.upstream.stopping()
