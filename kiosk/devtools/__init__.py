@@ -1,0 +1,1 @@
+"""Tools for developers and benchmarks: synthetic content; never imported by the running kiosk."""

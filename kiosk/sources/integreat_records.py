@@ -1,0 +1,158 @@
+"""Domain models back into Integreat API v3 records, so the store keeps only validated content.
+
+The store writes what the parsers accepted in the API's own shape and reads it back through the
+same parsers; ``parse_*(records(parse_*(raw))) == parse_*(raw)`` holds, so a stored record means
+exactly what it meant when it arrived. Titles and excerpts are escaped because the parsers decode
+HTML entities in them: text that once read "&lt;" must not come back as "<".
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from datetime import datetime, time
+from html import escape
+from typing import Any
+
+from kiosk.content.models import (
+    Address,
+    Contact,
+    DayHours,
+    Event,
+    Language,
+    OpeningHours,
+    Page,
+    Place,
+)
+
+
+def _text(value: str) -> str:
+    return escape(value, quote=False)
+
+
+def _when(value: datetime | None) -> str | None:
+    return None if value is None else value.isoformat()
+
+
+def _clock(value: time) -> str:
+    return value.isoformat()
+
+
+def language_record(language: Language) -> dict[str, Any]:
+    return {
+        "code": language.code,
+        "native_name": language.native_name,
+        "dir": "RIGHT_TO_LEFT" if language.direction == "rtl" else "LEFT_TO_RIGHT",
+    }
+
+
+def page_record(page: Page) -> dict[str, Any]:
+    # The parent as a bare id (the oldest schema): it names the page exactly, where a path may not.
+    return {
+        "id": page.id,
+        "url": page.url,
+        "path": page.path,
+        "title": _text(page.title),
+        "content": page.content_html,
+        "excerpt": _text(page.excerpt),
+        "parent": page.parent_id,
+        "order": page.order,
+        "last_updated": _when(page.last_updated),
+        "available_languages": {
+            code: {"id": link.id, "url": link.url, "path": link.path}
+            for code, link in page.available_languages.items()
+        },
+    }
+
+
+def _location(address: Address, place_id: int | None, name: str) -> dict[str, Any]:
+    return {
+        "id": place_id,
+        "name": name,
+        "address": address.street,
+        "postcode": address.postcode,
+        "town": address.town,
+        "latitude": address.latitude,
+        "longitude": address.longitude,
+    }
+
+
+def event_record(event: Event) -> dict[str, Any]:
+    return {
+        "id": event.id,
+        "url": event.url,
+        "path": event.path,
+        "title": _text(event.title),
+        "content": event.content_html,
+        "excerpt": _text(event.excerpt),
+        "event": {
+            "id": event.id,
+            "start": event.start.isoformat(),
+            "end": event.end.isoformat(),
+            "all_day": event.all_day,
+        },
+        "recurrence_rule": event.recurrence_rule,
+        "location": _location(event.address, None, event.place_name),
+    }
+
+
+def _day(day: DayHours) -> dict[str, Any]:
+    return {
+        "allDay": day.all_day,
+        "closed": day.closed,
+        "appointmentOnly": day.appointment_only,
+        "timeSlots": [{"start": _clock(slot.start), "end": _clock(slot.end)} for slot in day.slots],
+    }
+
+
+def _hours(hours: OpeningHours | None) -> list[dict[str, Any]] | None:
+    return None if hours is None else [_day(day) for day in hours.days]
+
+
+def _contact(contact: Contact) -> dict[str, Any]:
+    return {
+        "name": contact.name,
+        "area_of_responsibility": contact.area_of_responsibility,
+        "email": contact.email,
+        "phone_number": contact.phone,
+        "mobile_number": contact.mobile,
+        "website": contact.website,
+    }
+
+
+def place_record(place: Place) -> dict[str, Any]:
+    return {
+        "id": place.id,
+        "url": place.url,
+        "path": place.path,
+        "title": _text(place.name),
+        "content": place.description_html,
+        "excerpt": _text(place.excerpt),
+        "category": _text(place.category),
+        "location": _location(place.address, place.id, place.name),
+        "opening_hours": _hours(place.opening_hours),
+        "temporarily_closed": place.temporarily_closed,
+        "appointment_url": place.appointment_url,
+        "contacts": [_contact(contact) for contact in place.contacts],
+        "website": place.website,
+        "email": place.email,
+        "phone_number": place.phone,
+    }
+
+
+def records_json(records: Iterable[Page | Event | Place | Language]) -> str:
+    """The records as one compact JSON array in the API's shape."""
+    out: list[dict[str, Any]] = []
+    for record in records:
+        if isinstance(record, Page):
+            out.append(page_record(record))
+        elif isinstance(record, Event):
+            out.append(event_record(record))
+        elif isinstance(record, Place):
+            out.append(place_record(record))
+        else:
+            out.append(language_record(record))
+    return json.dumps(out, ensure_ascii=False, separators=(",", ":"))
+
+
+__all__ = ["event_record", "language_record", "page_record", "place_record", "records_json"]

@@ -1,0 +1,436 @@
+"""SQLite store of last-known-good content per region and language, with its sync metadata.
+
+One file, ``state_dir/content.sqlite3``, in WAL mode with ``synchronous=FULL``: a language's new
+content, its validators and its sync state commit in one transaction, so a crash (or power cut) at
+any moment leaves either the old or the new content of a language, never a mix, and never new
+validators over old content. Records are stored as the API's JSON, re-serialised from what the
+parsers accepted, and read back through the same parsers. A corrupt file is moved aside (never
+deleted) and the store starts fresh; a failed write raises :class:`StoreWriteError`, logged once.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import sqlite3
+import threading
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any, Literal
+
+from kiosk.content.models import Event, Language, LanguageContent, Page, Place, RegionContent
+from kiosk.sources.integreat_records import records_json
+from kiosk.sources.integreat_schema import BERLIN, parse_events, parse_languages, parse_pages, parse_places
+
+log = logging.getLogger(__name__)
+
+FILE_NAME = "content.sqlite3"
+SCHEMA_VERSION = 1
+Kind = Literal["pages", "events", "locations"]
+KINDS: tuple[Kind, ...] = ("pages", "events", "locations")
+LANGUAGES = "languages"  # the kind of a region's language list, stored under language ""
+Source = Literal["api", "snapshot"]
+_PARSERS: dict[str, Callable[[Any], list[Any]]] = {
+    "pages": parse_pages,
+    "events": parse_events,
+    "locations": parse_places,
+    LANGUAGES: parse_languages,
+}
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS content (
+    region TEXT NOT NULL, language TEXT NOT NULL, kind TEXT NOT NULL,
+    records TEXT NOT NULL, count INTEGER NOT NULL,
+    PRIMARY KEY (region, language, kind)
+);
+CREATE TABLE IF NOT EXISTS resource_state (
+    region TEXT NOT NULL, language TEXT NOT NULL, kind TEXT NOT NULL,
+    source TEXT, etag TEXT, last_modified TEXT, body_hash TEXT,
+    fetched_at TEXT, confirmed_at TEXT, attempted_at TEXT, last_error TEXT,
+    PRIMARY KEY (region, language, kind)
+) WITHOUT ROWID;
+"""
+
+
+class StoreError(Exception):
+    """The store cannot be used as asked; the message says what and where."""
+
+
+class StoreWriteError(StoreError):
+    """A write failed (read-only file system, disk full, ...); reads keep working."""
+
+
+@dataclass(frozen=True, slots=True)
+class ResourceState:
+    """What the store knows about one resource: where it came from, its validators, how it went."""
+
+    region: str
+    language: str
+    kind: str
+    source: Source | None = None
+    etag: str | None = None
+    last_modified: str | None = None
+    body_hash: str | None = None
+    fetched_at: datetime | None = None
+    confirmed_at: datetime | None = None
+    attempted_at: datetime | None = None
+    last_error: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Changed:
+    """New content for a resource, with the validators and body hash it came with."""
+
+    kind: str
+    records: Sequence[Page | Event | Place | Language]
+    etag: str | None = None
+    last_modified: str | None = None
+    body_hash: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Unchanged:
+    """The server confirmed the stored content is current (304, or the same body); new validators if any."""
+
+    kind: str
+    etag: str | None = None
+    last_modified: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Failed:
+    """The resource could not be refreshed; its stored content stays."""
+
+    kind: str
+    error: str
+
+
+Outcome = Changed | Unchanged | Failed
+
+
+def _time(value: str | None) -> datetime | None:
+    return datetime.fromisoformat(value) if value else None
+
+
+class Store:
+    """The content store; safe to share between the event loop and worker threads."""
+
+    def __init__(self, path: Path, *, clock: Callable[[], datetime] | None = None) -> None:
+        self.path = path
+        self._clock = clock or (lambda: datetime.now(BERLIN))
+        self._lock = threading.RLock()
+        self._write_failing = False
+        self.read_only = False
+        self._db = self._connect()
+
+    @classmethod
+    def open(cls, state_dir: Path, *, clock: Callable[[], datetime] | None = None) -> Store:
+        """The store in ``state_dir`` (created if needed)."""
+        try:
+            state_dir.mkdir(parents=True, exist_ok=True)
+        except OSError as error:
+            if not (state_dir / FILE_NAME).exists():
+                raise StoreError(f"cannot create {state_dir}: {error.strerror or error}") from None
+        return cls(state_dir / FILE_NAME, clock=clock)
+
+    def close(self) -> None:
+        with self._lock:
+            self._db.close()
+
+    # -- opening, recovery -------------------------------------------------------------------------
+
+    def _connect(self) -> sqlite3.Connection:
+        try:
+            return self._open_checked()
+        except _Damaged as damage:
+            self._move_aside(str(damage))
+        except sqlite3.DatabaseError as error:
+            if _error_code(error) in _READ_ONLY_CODES:
+                return self._open_read_only(error)
+            raise StoreError(f"cannot open {self.path}: {error}") from None
+        try:
+            return self._open_checked()
+        except (_Damaged, sqlite3.DatabaseError) as error:
+            raise StoreError(f"cannot open even a fresh store at {self.path}: {error}") from None
+
+    def _open_checked(self) -> sqlite3.Connection:
+        db = sqlite3.connect(self.path, timeout=10, isolation_level=None, check_same_thread=False)
+        try:
+            db.execute("PRAGMA journal_mode=WAL")
+            db.execute("PRAGMA synchronous=FULL")  # an fsync per commit; commits are few
+            check = db.execute("PRAGMA quick_check").fetchone()[0]
+            if check != "ok":
+                raise _Damaged(f"quick_check: {check[:200]}")
+            version = db.execute("PRAGMA user_version").fetchone()[0]
+            if version > SCHEMA_VERSION:
+                raise _Damaged(f"written by a newer kiosk (schema {version})")
+            db.executescript(_SCHEMA)
+            db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
+        except sqlite3.DatabaseError as error:
+            db.close()
+            if _error_code(error) in _DAMAGED_CODES:
+                raise _Damaged(str(error)) from None
+            raise
+        except BaseException:
+            db.close()
+            raise
+        return db
+
+    def _open_read_only(self, cause: sqlite3.DatabaseError) -> sqlite3.Connection:
+        log.error("content store %s is not writable (%s); reading only", self.path, cause)
+        self.read_only = True
+        try:
+            return sqlite3.connect(f"{self.path.as_uri()}?mode=ro", uri=True, check_same_thread=False)
+        except sqlite3.DatabaseError as error:
+            raise StoreError(f"{self.path}: cannot open: {error}") from None
+
+    def _move_aside(self, why: str) -> None:
+        stamp = self._clock().strftime("%Y%m%dT%H%M%S")
+        target = self.path.with_name(f"{self.path.name}.corrupt-{stamp}")
+        log.error(
+            "content store %s is damaged (%s); moved to %s, starting fresh", self.path, why, target.name
+        )
+        for suffix in ("", "-wal", "-shm"):
+            part = Path(f"{self.path}{suffix}")
+            if part.exists():
+                part.rename(Path(f"{target}{suffix}"))
+
+    # -- writing -----------------------------------------------------------------------------------
+
+    @contextmanager
+    def _transaction(self, what: str) -> Iterator[sqlite3.Connection]:
+        with self._lock:
+            try:
+                if self.read_only:
+                    raise sqlite3.OperationalError("the store is open read-only")
+                self._db.execute("BEGIN IMMEDIATE")
+                try:
+                    yield self._db
+                    self._db.execute("COMMIT")
+                except BaseException:
+                    if self._db.in_transaction:
+                        self._db.execute("ROLLBACK")
+                    raise
+            except sqlite3.Error as error:
+                message = f"cannot write {what} to {self.path}: {error}"
+                if not self._write_failing:
+                    log.error("%s; keeping what is stored", message)
+                self._write_failing = True
+                raise StoreWriteError(message) from None
+            if self._write_failing:
+                log.info("content store %s is writable again", self.path)
+                self._write_failing = False
+
+    def replace_language(
+        self, region: str, language: str, outcomes: Sequence[Outcome], at: datetime | None = None
+    ) -> None:
+        """Apply one sync round's outcomes for a language in ONE transaction (old or new, never mixed).
+
+        ``language`` "" with kind ``languages`` is the region's language list.
+        """
+        self.record_round(region, {language: outcomes}, at)
+
+    def record_round(
+        self, region: str, outcomes: Mapping[str, Sequence[Outcome]], at: datetime | None = None
+    ) -> None:
+        """Apply the outcomes of several languages in one transaction (one commit for a quiet round)."""
+        at = at or self._clock()
+        rows = [
+            (language, outcome, records_json(outcome.records) if isinstance(outcome, Changed) else None)
+            for language, language_outcomes in outcomes.items()
+            for outcome in language_outcomes
+        ]
+        with self._transaction(f"{region}/{','.join(outcomes) or '-'}") as db:
+            for language, outcome, text in rows:
+                self._apply(db, region, language, outcome, text, at)
+
+    def _apply(
+        self,
+        db: sqlite3.Connection,
+        region: str,
+        language: str,
+        outcome: Outcome,
+        text: str | None,
+        at: datetime,
+    ) -> None:
+        key = (region, language, outcome.kind)
+        when = at.isoformat()
+        if isinstance(outcome, Changed):
+            db.execute(
+                "INSERT OR REPLACE INTO content VALUES (?, ?, ?, ?, ?)", (*key, text, len(outcome.records))
+            )
+            db.execute(
+                "INSERT OR REPLACE INTO resource_state VALUES (?, ?, ?, 'api', ?, ?, ?, ?, ?, ?, NULL)",
+                (*key, outcome.etag, outcome.last_modified, outcome.body_hash, when, when, when),
+            )
+            return
+        db.execute("INSERT OR IGNORE INTO resource_state (region, language, kind) VALUES (?, ?, ?)", key)
+        if isinstance(outcome, Unchanged):
+            db.execute(
+                "UPDATE resource_state SET confirmed_at = ?, attempted_at = ?, last_error = NULL, "
+                "etag = coalesce(?, etag), last_modified = coalesce(?, last_modified) "
+                "WHERE region = ? AND language = ? AND kind = ?",
+                (when, when, outcome.etag, outcome.last_modified, *key),
+            )
+        else:
+            db.execute(
+                "UPDATE resource_state SET attempted_at = ?, last_error = ? "
+                "WHERE region = ? AND language = ? AND kind = ?",
+                (when, outcome.error, *key),
+            )
+
+    def seed_from_snapshot(self, snapshot: RegionContent | None = None) -> bool:
+        """Fill an empty store from the bundled snapshot; True if it did. A non-empty store is left alone."""
+        if not self.is_empty():
+            return False
+        if snapshot is None:
+            from kiosk.sources.snapshot import load_snapshot
+
+            snapshot = load_snapshot()
+        when = (snapshot.fetched_at or self._clock()).isoformat()
+        blocks = [("", LANGUAGES, records_json(snapshot.languages), len(snapshot.languages))]
+        for code, content in snapshot.by_language.items():
+            for kind, records in (
+                ("pages", content.pages),
+                ("events", content.events),
+                ("locations", content.places),
+            ):
+                blocks.append((code, kind, records_json(records), len(records)))
+        with self._transaction(f"the snapshot of {snapshot.region}") as db:
+            for language, kind, text, count in blocks:
+                key = (snapshot.region, language, kind)
+                db.execute("INSERT OR REPLACE INTO content VALUES (?, ?, ?, ?, ?)", (*key, text, count))
+                db.execute(
+                    "INSERT OR REPLACE INTO resource_state (region, language, kind, source, fetched_at, "
+                    "confirmed_at) VALUES (?, ?, ?, 'snapshot', ?, ?)",
+                    (*key, when, when),
+                )
+        return True
+
+    # -- reading -----------------------------------------------------------------------------------
+
+    def _query(self, sql: str, args: Sequence[Any] = ()) -> list[Any]:
+        with self._lock:
+            try:
+                return self._db.execute(sql, args).fetchall()
+            except sqlite3.DatabaseError as error:
+                raise StoreError(f"cannot read {self.path}: {error}") from None
+
+    def is_empty(self) -> bool:
+        return not self._query("SELECT 1 FROM content WHERE kind = ? LIMIT 1", (LANGUAGES,))
+
+    def regions(self) -> list[str]:
+        return [row[0] for row in self._query("SELECT region FROM content WHERE kind = ?", (LANGUAGES,))]
+
+    def _records(self, region: str, language: str, kind: str) -> list[Any] | None:
+        stored = self.stored_json(region, language, kind)
+        return None if stored is None else _PARSERS[kind](stored)
+
+    def languages(self, region: str) -> list[Language]:
+        """The region's languages as last stored, in the region's order ([] if unknown)."""
+        return self._records(region, "", LANGUAGES) or []
+
+    def load_language(self, region: str, language: Language | str) -> LanguageContent | None:
+        """One language's content, or None if nothing is stored for it."""
+        if isinstance(language, str):
+            found = next((lang for lang in self.languages(region) if lang.code == language), None)
+            if found is None:
+                return None
+            language = found
+        loaded = {kind: self._records(region, language.code, kind) for kind in KINDS}
+        if all(records is None for records in loaded.values()):
+            return None
+        return LanguageContent(
+            language, loaded["pages"] or [], loaded["events"] or [], loaded["locations"] or []
+        )
+
+    def load_region(self, region: str, languages: Sequence[str] | None = None) -> RegionContent | None:
+        """The region's content (only ``languages`` if given), or None if nothing is stored for it."""
+        offered = self.languages(region)
+        by_language: dict[str, LanguageContent] = {}
+        for language in offered:
+            if languages is None or language.code in languages:
+                content = self.load_language(region, language)
+                if content is not None:
+                    by_language[language.code] = content
+        if not by_language:
+            return None
+        source, fetched_at = self.provenance(region)
+        return RegionContent(
+            region=region,
+            languages=[lang for lang in offered if lang.code in by_language],
+            by_language=by_language,
+            source=source,
+            fetched_at=fetched_at,
+        )
+
+    def provenance(self, region: str) -> tuple[Source, datetime | None]:
+        """Where the region's content came from ("api" once any of it did) and when it was last confirmed."""
+        states = self.states(region)
+        source: Source = "api" if any(s.source == "api" for s in states) else "snapshot"
+        confirmed = [s.confirmed_at for s in states if s.confirmed_at is not None and s.source == source]
+        return source, max(confirmed, default=None)
+
+    def states(self, region: str | None = None) -> list[ResourceState]:
+        """Sync metadata of every resource of the region (of every region if None)."""
+        if region is None:
+            rows = self._query("SELECT * FROM resource_state")
+        else:
+            rows = self._query("SELECT * FROM resource_state WHERE region = ?", (region,))
+        return [
+            ResourceState(
+                row[0],
+                row[1],
+                row[2],
+                row[3],
+                row[4],
+                row[5],
+                row[6],
+                _time(row[7]),
+                _time(row[8]),
+                _time(row[9]),
+                row[10],
+            )
+            for row in rows
+        ]
+
+    def counts(self, region: str) -> dict[str, dict[str, int]]:
+        """How many records are stored: {language: {kind: n}}, languages list excluded."""
+        out: dict[str, dict[str, int]] = {}
+        rows = self._query(
+            "SELECT language, kind, count FROM content WHERE region = ? AND kind != ?", (region, LANGUAGES)
+        )
+        for language, kind, count in rows:
+            out.setdefault(language, {})[kind] = count
+        return out
+
+    def stored_json(self, region: str, language: str, kind: str) -> Any:
+        """A resource's stored JSON as it is (for tests and ``kiosk doctor``), or None."""
+        rows = self._query(
+            "SELECT records FROM content WHERE region = ? AND language = ? AND kind = ?",
+            (region, language, kind),
+        )
+        return None if not rows else json.loads(rows[0][0])
+
+    def integrity_ok(self) -> bool:
+        """True if SQLite's full ``PRAGMA integrity_check`` finds nothing wrong."""
+        try:
+            rows = self._query("PRAGMA integrity_check")
+        except StoreError:
+            return False
+        return [tuple(row) for row in rows] == [("ok",)]
+
+
+class _Damaged(Exception):
+    """The file is not a usable store: corrupt, truncated, not SQLite, or from a newer schema."""
+
+
+_DAMAGED_CODES = frozenset({sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB})
+_READ_ONLY_CODES = frozenset({sqlite3.SQLITE_READONLY, sqlite3.SQLITE_CANTOPEN, sqlite3.SQLITE_PERM})
+
+
+def _error_code(error: sqlite3.Error) -> int:
+    return getattr(error, "sqlite_errorcode", 0) & 0xFF  # the primary code of an extended one

@@ -1,0 +1,107 @@
+"""What the store keeps (records re-serialised after validation) reads back as exactly what was accepted."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from kiosk.content.models import Event, Page, Place
+from kiosk.devtools.generate import generate_region
+from kiosk.sources.integreat_records import records_json
+from kiosk.sources.integreat_schema import parse_events, parse_languages, parse_pages, parse_places
+from kiosk.sources.snapshot import DEFAULT_DIRECTORY
+
+SHARED = Path(__file__).resolve().parents[2].parent / "shared"
+CONFORMANCE = SHARED / "conformance" / "integreat"
+PARSERS: dict[str, Callable[[Any], list[Any]]] = {
+    "pages": parse_pages, "events": parse_events, "locations": parse_places, "languages": parse_languages,
+}  # fmt: skip
+FILES = {
+    "augsburg_languages.json": "languages",
+    "augsburg_de_pages.json": "pages",
+    "augsburg_ar_pages.json": "pages",
+    "augsburg_de_children_depth_2.json": "pages",
+    "augsburg_de_events.json": "events",
+    "augsburg_en_events.json": "events",
+    "augsburg_ar_events.json": "events",
+    "augsburg_de_events_combine_recurring.json": "events",
+    "nurnberg_de_events.json": "events",
+    "augsburg_de_locations.json": "locations",
+    "augsburg_en_locations.json": "locations",
+    "augsburg_ar_locations.json": "locations",
+    "nurnberg_de_locations.json": "locations",
+}
+
+
+def round_trip(kind: str, data: Any) -> tuple[list[Any], list[Any]]:
+    parse = PARSERS[kind]
+    accepted = parse(data)
+    return accepted, parse(json.loads(records_json(accepted)))
+
+
+@pytest.mark.parametrize(("name", "kind"), FILES.items())
+def test_every_conformance_file_reads_back_the_same(name: str, kind: str) -> None:
+    if not CONFORMANCE.is_dir():
+        pytest.skip(f"conformance files not found at {CONFORMANCE} (shared/ must sit beside the repo)")
+    accepted, again = round_trip(kind, json.loads((CONFORMANCE / name).read_text(encoding="utf-8")))
+    assert accepted and again == accepted
+
+
+@pytest.mark.parametrize("language", ["de", "en", "uk", "ar", "fa"])
+def test_the_bundled_snapshot_reads_back_the_same(language: str) -> None:
+    for kind in ("pages", "events", "locations"):
+        data = json.loads((DEFAULT_DIRECTORY / language / f"{kind}.json").read_text(encoding="utf-8"))
+        accepted, again = round_trip(kind, data)
+        assert again == accepted
+
+
+def test_generated_region_reads_back_the_same() -> None:
+    region = generate_region(languages=("de", "ar"), pages=300, events=40, locations=20)
+    for language in region.languages:
+        for kind in ("pages", "events", "locations"):
+            accepted, again = round_trip(
+                kind, json.loads(region.routes[f"/api/v3/benchstadt/{language}/{kind}/"])
+            )
+            assert len(accepted) == region.counts[language][kind] and again == accepted
+
+
+def test_text_that_looks_like_markup_or_entities_stays_literal() -> None:
+    # After the first parse the title reads "A &lt; B <b>" (an escaped entity, literal angle brackets);
+    # re-reading must not decode it a second time or drop the "tag".
+    raw = [{"id": 1, "title": "A &amp;lt; B &lt;b&gt;", "excerpt": "x &amp;amp; y &lt;i&gt;", "path": "/a/"}]
+    accepted, again = round_trip("pages", raw)
+    page = again[0]
+    assert isinstance(page, Page)
+    assert (page.title, page.excerpt) == ("A &lt; B <b>", "x &amp; y <i>")
+    assert again == accepted
+
+
+def test_parents_and_synthetic_ids_survive() -> None:
+    raw = [
+        {"id": None, "title": "Wurzel", "path": "/r/", "parent": None},
+        {"id": 7, "title": "Kind", "path": "/r/k/", "parent": {"id": 99, "path": "/r/"}},
+        {"id": 8, "title": "Enkel", "path": "/r/k/e/", "parent": {"id": 98, "path": "/r/k/"}},
+    ]
+    accepted, again = round_trip("pages", raw)
+    assert [(p.id, p.parent_id) for p in again] == [(accepted[0].id, None), (7, accepted[0].id), (8, 7)]
+    assert accepted[0].id < 0
+
+
+def test_events_and_places_keep_times_hours_and_contacts() -> None:
+    if not CONFORMANCE.is_dir():
+        pytest.skip(f"conformance files not found at {CONFORMANCE}")
+    _, events = round_trip("events", json.loads((CONFORMANCE / "nurnberg_de_events.json").read_bytes()))
+    event = events[0]
+    assert isinstance(event, Event)
+    assert event.place_name == "Test-Ort" and event.start.utcoffset() is not None
+    data = json.loads((CONFORMANCE / "augsburg_de_locations.json").read_bytes())
+    data[0]["contacts"] = [{"name": "Empfang", "email": "info@x.de", "phone_number": "0231 0"}]
+    _, places = round_trip("locations", data)
+    place = places[0]
+    assert isinstance(place, Place) and place.opening_hours is not None
+    assert [d.closed for d in place.opening_hours.days] == [False, False, True, False, False, True, True]
+    assert (place.email, place.contacts[0].name) == ("info@x.de", "Empfang")
