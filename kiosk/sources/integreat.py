@@ -1,0 +1,315 @@
+"""An async client for the Integreat CMS API v3 that fails calmly and never trusts what it gets.
+
+It fetches raw JSON bodies; parsing is the caller's (``kiosk.sources.integreat_schema``), so an
+unchanged resource (304) costs nothing but the request. Every request has a connect timeout and a
+deadline for the whole exchange (a server dripping one byte a second cannot hold it), a size limit
+counted while streaming and again after decompression (a gzip bomb is refused early), a limit on
+redirects, and bounded retries with exponential backoff and jitter (tenacity) for the failures
+that pass: timeouts, lost connections, 5xx and 429, honouring Retry-After up to a cap.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import email.utils
+import logging
+import math
+import zlib
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from types import TracebackType
+from typing import Self
+
+import httpx
+from tenacity import AsyncRetrying, RetryCallState, retry_if_exception_type, stop_after_attempt
+from tenacity.wait import wait_random_exponential
+
+log = logging.getLogger(__name__)
+
+USER_AGENT = "lokal-willkommen-kiosk/0.1 (Integreat API v3 client)"
+CONNECT_TIMEOUT_S = 5.0
+MAX_REDIRECTS = 5
+_LOOPBACK = frozenset({"127.0.0.1", "localhost", "::1"})
+
+
+class FetchError(Exception):
+    """A resource could not be fetched; the message is one calm line for logs and reports."""
+
+
+class NotFound(FetchError):
+    """The server has no such resource (404): an unknown region or a language it does not offer."""
+
+
+class TransientError(FetchError):
+    """A failure worth another try: timeout, lost connection, 5xx or 429."""
+
+    def __init__(self, message: str, retry_after: float | None = None) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
+@dataclass(frozen=True, slots=True)
+class Validators:
+    """What the server said identifies a version of a resource, for conditional requests."""
+
+    etag: str | None = None
+    last_modified: str | None = None
+
+    def headers(self) -> dict[str, str]:
+        headers = {}
+        if self.etag:
+            headers["If-None-Match"] = self.etag
+        if self.last_modified:
+            headers["If-Modified-Since"] = self.last_modified
+        return headers
+
+
+@dataclass(frozen=True, slots=True)
+class Fetched:
+    """A response: its body, or None when the server said the resource has not changed (304)."""
+
+    body: bytes | None
+    validators: Validators
+
+    @property
+    def unchanged(self) -> bool:
+        return self.body is None
+
+
+@dataclass(frozen=True, slots=True)
+class RetryPolicy:
+    """How often and how patiently to try again: bounded attempts, full-jitter exponential waits."""
+
+    attempts: int = 3
+    first_wait_s: float = 1.0
+    max_wait_s: float = 30.0
+    max_retry_after_s: float = 120.0
+
+
+Sleep = Callable[[float], Awaitable[None]]
+
+
+def retry_after_seconds(value: str | None, now: datetime | None = None) -> float | None:
+    """Retry-After as seconds to wait (delta-seconds or an HTTP date), or None if absent or unreadable."""
+    if not value:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    return max(0.0, (when - (now or datetime.now(UTC))).total_seconds())
+
+
+def _is_json(content_type: str) -> bool:
+    media = content_type.split(";", 1)[0].strip().lower()
+    return media == "application/json" or (media.startswith("application/") and media.endswith("+json"))
+
+
+def _decoder(encoding: str) -> zlib._Decompress | None:
+    encoding = encoding.strip().lower()
+    if encoding in ("", "identity"):
+        return None
+    if encoding in ("gzip", "x-gzip"):
+        return zlib.decompressobj(16 + zlib.MAX_WBITS)
+    if encoding == "deflate":
+        return zlib.decompressobj(32 + zlib.MAX_WBITS)  # zlib or gzip header, detected
+    raise FetchError(f"unsupported content encoding {encoding[:40]!r}")
+
+
+class IntegreatClient:
+    """Fetches ``{base_url}/api/v3/...`` for one region; use as ``async with``."""
+
+    def __init__(
+        self,
+        base_url: str,
+        region: str,
+        timeout_s: float = 20.0,
+        max_response_bytes: int = 20 * 1024 * 1024,
+        *,
+        retry: RetryPolicy | None = None,
+        sleep: Sleep = asyncio.sleep,
+        transport: httpx.AsyncBaseTransport | None = None,
+    ) -> None:
+        self.base_url = base_url.rstrip("/")
+        self.region = region
+        self.timeout_s = timeout_s
+        self.max_response_bytes = max_response_bytes
+        self.retry = retry or RetryPolicy()
+        self._sleep = sleep
+        self._backoff = wait_random_exponential(multiplier=self.retry.first_wait_s, max=self.retry.max_wait_s)
+        # TLS verification is httpx's default and deliberately not configurable here.
+        self._http = httpx.AsyncClient(
+            timeout=httpx.Timeout(timeout_s, connect=min(CONNECT_TIMEOUT_S, timeout_s)),
+            follow_redirects=True,
+            max_redirects=MAX_REDIRECTS,
+            headers={"User-Agent": USER_AGENT, "Accept": "application/json", "Accept-Encoding": "gzip"},
+            limits=httpx.Limits(max_connections=4, max_keepalive_connections=4),
+            event_hooks={"request": [self._refuse_plain_http]},
+            transport=transport,
+        )
+
+    async def __aenter__(self) -> Self:
+        return self
+
+    async def __aexit__(
+        self, kind: type[BaseException] | None, error: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        await self.aclose()
+
+    async def aclose(self) -> None:
+        await self._http.aclose()
+
+    # -- the API's resources ---------------------------------------------------------------------
+
+    async def languages(self, validators: Validators | None = None) -> Fetched:
+        """The region's languages; from ``regions/{region}/`` if the server lacks ``{region}/languages/``."""
+        try:
+            return await self.get(f"{self.region}/languages/", validators)
+        except NotFound:
+            return await self.get(f"regions/{self.region}/", validators)
+
+    async def pages(self, language: str, validators: Validators | None = None) -> Fetched:
+        return await self.get(f"{self.region}/{language}/pages/", validators)
+
+    async def events(self, language: str, validators: Validators | None = None) -> Fetched:
+        return await self.get(f"{self.region}/{language}/events/?combine_recurring=True", validators)
+
+    async def locations(self, language: str, validators: Validators | None = None) -> Fetched:
+        return await self.get(f"{self.region}/{language}/locations/", validators)
+
+    async def get(self, path: str, validators: Validators | None = None) -> Fetched:
+        """GET ``{base}/api/v3/{path}`` with retries; raises :class:`FetchError` with a calm message."""
+        url = f"{self.base_url}/api/v3/{path}"
+        headers = (validators or Validators()).headers()
+        retrying = AsyncRetrying(
+            stop=stop_after_attempt(max(1, self.retry.attempts)),
+            wait=self._wait,
+            retry=retry_if_exception_type(TransientError),
+            sleep=self._sleep,
+            before_sleep=self._note_retry,
+            reraise=True,
+        )
+        try:
+            return await retrying(self._attempt, url, headers, validators or Validators())
+        except TransientError as error:
+            attempts = retrying.statistics.get("attempt_number", 1)
+            raise FetchError(f"{error} ({attempts} attempt{'s' if attempts != 1 else ''})") from None
+
+    # -- one attempt -----------------------------------------------------------------------------
+
+    async def _attempt(self, url: str, headers: dict[str, str], sent: Validators) -> Fetched:
+        try:
+            async with asyncio.timeout(self.timeout_s):
+                return await self._exchange(url, headers, sent)
+        except TimeoutError:
+            raise TransientError(f"no complete answer within {self.timeout_s:g} s") from None
+        except httpx.TimeoutException:
+            raise TransientError(f"no complete answer within {self.timeout_s:g} s") from None
+        except httpx.ConnectError as error:
+            raise TransientError(f"cannot connect: {_why(error)}") from None
+        except httpx.TooManyRedirects:
+            raise FetchError(f"more than {MAX_REDIRECTS} redirects") from None
+        except httpx.TransportError as error:  # connection lost, truncated body, protocol errors
+            raise TransientError(f"connection failed: {_why(error)}") from None
+
+    async def _exchange(self, url: str, headers: dict[str, str], sent: Validators) -> Fetched:
+        async with self._http.stream("GET", url, headers=headers) as response:
+            status = response.status_code
+            if status == 304:
+                return Fetched(None, _validators(response) or sent)
+            if status == 404:
+                raise NotFound("not found (404)")
+            if status == 429 or status >= 500:
+                retry_after = retry_after_seconds(response.headers.get("Retry-After"))
+                label = "too many requests" if status == 429 else "server error"
+                raise TransientError(f"{label} ({status})", retry_after)
+            if status != 200:
+                raise FetchError(f"unexpected answer ({status})")
+            content_type = response.headers.get("Content-Type", "")
+            if not _is_json(content_type):
+                raise FetchError(f"not JSON but {content_type[:60] or 'no content type'!r}")
+            body = await self._read(response)
+            return Fetched(body, _validators(response) or Validators())
+
+    async def _read(self, response: httpx.Response) -> bytes:
+        limit = self.max_response_bytes
+        too_large = FetchError(f"response larger than {limit / (1024 * 1024):g} MB")
+        declared = response.headers.get("Content-Length", "")
+        if declared.isdigit() and int(declared) > limit:
+            raise too_large
+        decoder = _decoder(response.headers.get("Content-Encoding", ""))
+        body = bytearray()
+        received = 0
+        async for chunk in response.aiter_raw():
+            received += len(chunk)
+            if received > limit:
+                raise too_large
+            if decoder is None:
+                body += chunk
+                continue
+            try:
+                # Bounded output per call: a small chunk that inflates to gigabytes stops at the limit.
+                while chunk:
+                    body += decoder.decompress(chunk, limit - len(body) + 1)
+                    if len(body) > limit:
+                        raise FetchError(f"{too_large} once decompressed")
+                    chunk = decoder.unconsumed_tail
+            except zlib.error:
+                raise FetchError("compressed body is corrupt") from None
+        if decoder is not None and not decoder.eof:
+            raise TransientError("compressed body ended early")
+        return bytes(body)
+
+    # -- policies --------------------------------------------------------------------------------
+
+    def _wait(self, state: RetryCallState) -> float:
+        error = state.outcome.exception() if state.outcome else None
+        if isinstance(error, TransientError) and error.retry_after is not None:
+            return min(error.retry_after, self.retry.max_retry_after_s)
+        wait = self._backoff(state)
+        return wait if math.isfinite(wait) else self.retry.max_wait_s
+
+    @staticmethod
+    def _note_retry(state: RetryCallState) -> None:
+        # Debug only: the sync logs one line per failure episode, not one per retry.
+        error = state.outcome.exception() if state.outcome else None
+        log.debug("attempt %d failed (%s); trying again", state.attempt_number, error)
+
+    async def _refuse_plain_http(self, request: httpx.Request) -> None:
+        """A redirect may not leave TLS (plain http only to this machine, as the settings allow)."""
+        if request.url.scheme != "https" and request.url.host not in _LOOPBACK:
+            raise FetchError("redirected to a plain http:// address; refused")
+
+
+def _validators(response: httpx.Response) -> Validators | None:
+    etag = response.headers.get("ETag")
+    modified = response.headers.get("Last-Modified")
+    return Validators(etag, modified) if etag or modified else None
+
+
+def _why(error: BaseException) -> str:
+    cause: BaseException | None = error
+    while cause is not None:
+        if isinstance(cause, ConnectionRefusedError) or "refused" in str(cause).lower():
+            return "connection refused"
+        cause = cause.__cause__ or cause.__context__
+    text = str(error).strip() or type(error).__name__
+    return " ".join(text.split())[:160]
+
+
+__all__ = [
+    "FetchError",
+    "Fetched",
+    "IntegreatClient",
+    "NotFound",
+    "RetryPolicy",
+    "TransientError",
+    "Validators",
+    "retry_after_seconds",
+]
