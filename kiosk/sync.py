@@ -170,7 +170,10 @@ class _Round:
 
 
 def _parse(kind: str, body: bytes) -> list[Any]:
-    data = json.loads(body)
+    try:
+        data = json.loads(body)
+    except json.JSONDecodeError as error:
+        raise ValueError(f"not valid JSON ({error.msg}, line {error.lineno} column {error.colno})") from None
     records = _PARSERS[kind](data)
     if not records and (not isinstance(data, list) or data or kind == LANGUAGES):
         total = len(data) if isinstance(data, list) else 0
@@ -362,7 +365,7 @@ class Syncer:
 def _describe(report: SyncReport) -> list[str]:
     lines = []
     for code, counts in report.languages.items():
-        parts = [f"{'?' if n is None else n} {kind}" for kind, n in counts.items()]
+        parts = [f"{kind} {'-' if n is None else n}" for kind, n in counts.items()]
         lines.append(f"{report.region}/{code}: {', '.join(parts)}")
     return lines
 

@@ -292,6 +292,8 @@ class ApiServer:
     ) -> None:
         """Misbehave on these paths (query ignored), or on every path when ``paths`` is None."""
         keys: Iterable[str | None] = [paths] if paths is None or isinstance(paths, str) else paths
+        if mode == "gzip_bomb":
+            gzip_bomb()  # built now, not while a client's deadline runs
         with self.state.lock:
             for key in keys:
                 self.state.failures[key] = _Failure(mode, retry_after)
