@@ -90,7 +90,9 @@ async def round_(settings: Settings, store: Store, clock: Clock) -> SyncReport:
 def unchanged(store: Store, before: RegionContent) -> bool:
     """The stored content is still exactly ``before`` (its freshness may have moved on)."""
     after = store.load_region("augsburg")
-    return after is not None and (after.languages, after.by_language) == (before.languages, before.by_language)
+    if after is None:
+        return False
+    return after.languages == before.languages and after.by_language == before.by_language
 
 
 def sync_lines(caplog: pytest.LogCaptureFixture) -> list[str]:
