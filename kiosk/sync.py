@@ -45,7 +45,7 @@ Clock = Callable[[], datetime]
 _PARSERS: dict[str, Callable[[Any], list[Any]]] = {
     LANGUAGES: parse_languages, "pages": parse_pages, "events": parse_events, "locations": parse_places,
 }  # fmt: skip
-_PARALLEL_LANGUAGES = 2  # bounds memory: each language in flight holds its bodies and parsed records
+_PARALLEL_LANGUAGES = 1  # bounds memory: each language in flight holds its bodies and parsed records
 
 
 def berlin_now() -> datetime:

@@ -11,7 +11,6 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable
 from datetime import datetime, time
-from html import escape
 from typing import Any
 
 from kiosk.content.models import (
@@ -27,7 +26,10 @@ from kiosk.content.models import (
 
 
 def _text(value: str) -> str:
-    return escape(value, quote=False)
+    # Only what the parsers would decode or read as markup: "&" (entities) and "<" (tags).
+    if "&" in value or "<" in value:
+        return value.replace("&", "&amp;").replace("<", "&lt;")
+    return value
 
 
 def _when(value: datetime | None) -> str | None:
