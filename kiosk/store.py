@@ -248,7 +248,7 @@ class Store:
             for language, language_outcomes in outcomes.items()
             for outcome in language_outcomes
         ]
-        with self._transaction(f"{region}/{','.join(outcomes) or '-'}") as db:
+        with self._transaction(f"{region}/{','.join(code or LANGUAGES for code in outcomes)}") as db:
             for language, outcome, text in rows:
                 self._apply(db, region, language, outcome, text, at)
 

@@ -36,6 +36,7 @@ from kiosk.store import (
     Source,
     Store,
     StoreError,
+    StoreWriteError,
     Unchanged,
 )
 
@@ -45,7 +46,6 @@ Clock = Callable[[], datetime]
 _PARSERS: dict[str, Callable[[Any], list[Any]]] = {
     LANGUAGES: parse_languages, "pages": parse_pages, "events": parse_events, "locations": parse_places,
 }  # fmt: skip
-_PARALLEL_LANGUAGES = 1  # bounds memory: each language in flight holds its bodies and parsed records
 
 
 def berlin_now() -> datetime:
@@ -145,28 +145,36 @@ class _Round:
             log.info("%s: refreshed again", name)
         return outcome
 
+    async def save(self, outcomes: dict[str, list[Outcome]], language: str = "") -> bool:
+        """Store outcomes (one transaction); a failed write is a problem in the report, not a crash."""
+        try:
+            await asyncio.to_thread(self.store.record_round, self.region, outcomes, self.at)
+        except StoreWriteError as error:  # the store has logged it, once
+            self.report.errors.append(SyncProblem(language, "store", str(error)))
+            return False
+        return True
+
     async def languages(self) -> list[Language]:
         outcome = await self.resource("", LANGUAGES, self.client.languages)
         if isinstance(outcome, Changed):
-            await asyncio.to_thread(self.store.replace_language, self.region, "", [outcome], self.at)
-            self.report.changed.append("")
+            if await self.save({"": [outcome]}):
+                self.report.changed.append("")
             return list(outcome.records)  # type: ignore[arg-type]
         self.quiet[""] = [outcome]
         return await asyncio.to_thread(self.store.languages, self.region)
 
-    async def language(self, code: str, gate: asyncio.Semaphore) -> None:
+    async def language(self, code: str) -> None:
+        """A language's three resources, fetched together; new content stored in one transaction."""
         client = self.client
-        async with gate:
-            outcomes = await asyncio.gather(
-                self.resource(code, "pages", lambda validators: client.pages(code, validators)),
-                self.resource(code, "events", lambda validators: client.events(code, validators)),
-                self.resource(code, "locations", lambda validators: client.locations(code, validators)),
-            )
-            if any(isinstance(outcome, Changed) for outcome in outcomes):
-                await asyncio.to_thread(self.store.replace_language, self.region, code, outcomes, self.at)
-                self.report.changed.append(code)
-            else:
-                self.quiet[code] = list(outcomes)
+        outcomes = await asyncio.gather(
+            self.resource(code, "pages", lambda validators: client.pages(code, validators)),
+            self.resource(code, "events", lambda validators: client.events(code, validators)),
+            self.resource(code, "locations", lambda validators: client.locations(code, validators)),
+        )
+        if not any(isinstance(outcome, Changed) for outcome in outcomes):
+            self.quiet[code] = list(outcomes)
+        elif await self.save({code: list(outcomes)}, code):
+            self.report.changed.append(code)
 
 
 def _parse(kind: str, body: bytes) -> list[Any]:
@@ -190,7 +198,11 @@ async def sync_once(
     sleep: Sleep = asyncio.sleep,
     transport: httpx.AsyncBaseTransport | None = None,
 ) -> SyncReport:
-    """One full round for every configured language the region offers; raises SyncConfigError, StoreError."""
+    """One full round for every configured language the region offers.
+
+    Raises SyncConfigError without an API, StoreError if the store cannot even be read; everything
+    else (network, server, content, a store that cannot be written) is a problem in the report.
+    """
     api = settings.api
     if not api.base_url:
         raise SyncConfigError("no content API configured: set base_url in [api] (or KIOSK_API__BASE_URL)")
@@ -215,12 +227,14 @@ async def sync_once(
             problem = f"the region offers none of the configured languages ({configured})"
             report.errors.append(SyncProblem("", LANGUAGES, problem))
         else:
-            gate = asyncio.Semaphore(_PARALLEL_LANGUAGES)
-            await asyncio.gather(*(sync.language(code, gate) for code in wanted))
+            # One language at a time: it bounds memory (bodies and parsed records of one language),
+            # and parsing is CPU-bound anyway, so more at once only made the whole round slower.
+            for code in wanted:
+                await sync.language(code)
         if sync.quiet:
-            await asyncio.to_thread(store.record_round, api.region, sync.quiet, at)
+            await sync.save(sync.quiet)
     order = {code: n for n, code in enumerate(["", *wanted])}
-    kinds = {kind: n for n, kind in enumerate([LANGUAGES, *KINDS])}
+    kinds = {kind: n for n, kind in enumerate([LANGUAGES, *KINDS, "store"])}
     report.errors.sort(key=lambda problem: (order.get(problem.language, -1), kinds.get(problem.kind, -1)))
     counts = await asyncio.to_thread(store.counts, api.region)
     for code in wanted:
@@ -309,6 +323,7 @@ class Syncer:
         self.last_report: SyncReport | None = None
         self._retry = retry
         self._transport = transport
+        self._skipped: str | None = None
 
     async def run(self, initial_delay_s: float = 0.0) -> None:
         """Refresh forever (cancel the task to stop); returns at once if no API is configured."""
@@ -326,11 +341,14 @@ class Syncer:
             report = await sync_once(self.settings, self.store, self.clock, retry=self._retry,
                                      transport=self._transport)  # fmt: skip
         except (SyncConfigError, StoreError) as error:
-            log.error("content refresh skipped: %s", error)
+            if str(error) != self._skipped:  # once per cause, not every refresh_minutes
+                log.error("content refresh skipped: %s", error)
+            self._skipped = str(error)
             return None
         except Exception:
             log.exception("content refresh failed unexpectedly")
             return None
+        self._skipped = None
         self.last_report = report
         if report.changed and self.on_new_content is not None:
             content = await asyncio.to_thread(self._reload, report.changed)

@@ -189,7 +189,11 @@ class IntegreatClient:
         try:
             return await self.get(f"{self.region}/languages/", validators)
         except NotFound:
+            pass
+        try:
             return await self.get(f"regions/{self.region}/", validators)
+        except NotFound:
+            raise NotFound(f"region {self.region!r} not found on this server (404)") from None
 
     async def pages(self, language: str, validators: Validators | None = None) -> Fetched:
         return await self.get(f"{self.region}/{language}/pages/", validators)

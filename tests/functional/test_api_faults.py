@@ -139,3 +139,13 @@ def test_retry_after_in_seconds_or_as_a_date() -> None:
     assert retry_after_seconds("Thu, 12 Mar 2026 13:01:30 GMT", now) == 90.0
     assert retry_after_seconds("Thu, 12 Mar 2026 12:00:00 GMT", now) == 0.0
     assert retry_after_seconds("soon") is None and retry_after_seconds(None) is None
+
+
+async def test_an_unknown_region_is_named_after_both_ways_of_asking(server: ApiServer) -> None:
+    async with IntegreatClient(server.url, "nowhere", 0.5, 1024 * 1024, retry=FAST) as api:
+        with pytest.raises(FetchError, match="region 'nowhere' not found on this server"):
+            await api.languages()
+    assert [request.path for request in server.seen()] == [
+        "/api/v3/nowhere/languages/",
+        "/api/v3/regions/nowhere/",
+    ]

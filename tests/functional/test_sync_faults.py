@@ -195,3 +195,26 @@ async def test_a_language_the_region_drops_is_no_longer_fetched(
     assert not server.seen("/api/v3/augsburg/ar/pages/")
     content = store.load_region("augsburg")
     assert content is not None and [lang.code for lang in content.languages] == ["de"]
+
+
+async def test_a_store_that_cannot_be_written_is_reported_once_not_raised(
+    server: ApiServer,
+    settings: Settings,
+    synced: tuple[Store, RegionContent],
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    store, before = synced
+    routes = conformance_routes()
+    server.set_routes({**routes, PAGES: routes[PAGES].replace(b"Willkommen", b"Hallo")})
+    store._db.execute("PRAGMA query_only=ON")  # as a read-only file system or a full disk would
+    with caplog.at_level(logging.ERROR, logger="kiosk.store"):
+        reports = [await round_(settings, store, Clock()) for _ in range(2)]
+    for report in reports:
+        assert [problem.resource for problem in report.errors] == ["store", "de/store"]
+        assert "cannot write augsburg/languages,ar" in report.errors[0].message
+        assert "cannot write augsburg/de" in report.errors[1].message and report.changed == []
+        assert report.exit_code == 1
+    assert len(caplog.records) == 1
+    assert unchanged(store, before)
+    store._db.execute("PRAGMA query_only=OFF")
+    assert (await round_(settings, store, Clock())).changed == ["de"]
