@@ -255,7 +255,12 @@ def current_language() -> str:
 
 def gettext(message: str) -> str:
     """``message`` (English) in the current language, else from the English catalog, else as it is."""
-    for code in fallback_chain(_State.language):
+    return gettext_in(_State.language, message)
+
+
+def gettext_in(language: str, message: str) -> str:
+    """``message`` in ``language`` whatever the current language is (the welcome screen greets in all)."""
+    for code in fallback_chain(language):
         catalog = translations(code)
         if catalog is not None and (found := catalog.lookup(message)) is not None:
             return found

@@ -92,7 +92,7 @@ class KioskApp(App[None]):
             self.register_theme(theme)
         self.theme = self.settings.display.theme
         self.push_screen(WelcomeScreen())
-        self.set_interval(1.0, self.check_idle)
+        self.set_interval(1.0, self.check_visitor_idle)
 
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, events.InputEvent) and not event.is_forwarded:
@@ -104,7 +104,7 @@ class KioskApp(App[None]):
         if isinstance(self.screen, IdleScreen):
             self.screen.dismiss(None)
 
-    def check_idle(self) -> None:
+    def check_visitor_idle(self) -> None:
         """After ``idle_timeout_s`` without input, ask "Are you still there?" before resetting."""
         idle_for = self.monotonic() - self._last_input
         if idle_for < self.settings.display.idle_timeout_s:

@@ -6,8 +6,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
 
-from kiosk.content.hours import DayView, status_at, week
-from kiosk.content.models import Place
+from kiosk.content.hours import DayView, local_datetime, status_at, week
 from kiosk.i18n import _
 from kiosk.i18n.formatting import format_time, format_weekday
 from kiosk.qr import mailto_link, tel_link
@@ -24,7 +23,10 @@ def day_line(day: DayView) -> Text:
     elif day.all_day:
         hours = _("open all day")
     else:
-        hours = ", ".join(f"{format_time(slot.start)}–{format_time(slot.end)}" for slot in day.slots)
+        hours = ", ".join(
+            f"{format_time(local_datetime(day.date, slot.start))}–{format_time(local_datetime(day.date, slot.end))}"
+            for slot in day.slots
+        )
     if day.appointment_only:
         hours = _("by appointment only") if day.closed or not day.slots else f"{hours} ({_('by appointment')})"
     marker = "▶ " if day.is_today else "  "
@@ -35,9 +37,10 @@ def day_line(day: DayView) -> Text:
     return line
 
 
-def place_hours(place: Place, now_text: str, today_days: list[DayView]) -> list[Prose]:
+def place_hours(now_text: str, days: list[DayView]) -> list[Prose]:
+    """The status line and the week table with today marked."""
     widgets = [Prose(Text(now_text, style="bold"), classes="open-status")] if now_text else []
-    widgets.extend(Prose(day_line(day), classes="day today" if day.is_today else "day") for day in today_days)
+    widgets.extend(Prose(day_line(day), classes="day today" if day.is_today else "day") for day in days)
     return widgets
 
 
@@ -64,7 +67,7 @@ class HoursScreen(KioskScreen):
                     yield Prose(place.address.one_line(), classes="address")
                 if place.opening_hours is not None:
                     status = status_at(place.opening_hours, now, place.temporarily_closed)
-                    yield from place_hours(place, describe_status(status, now), week(place.opening_hours, now.date()))
+                    yield from place_hours(describe_status(status, now), week(place.opening_hours, now.date()))
                 yield Prose(Text(_("Appointments"), style="bold underline"), classes="block-heading")
                 yield Prose(
                     _("You can also come by appointment. Call us or write an e-mail to make one."),

@@ -49,6 +49,6 @@ class LanguageScreen(KioskScreen):
         if self.then_home:
             from kiosk.ui.screens.home import HomeScreen
 
-            await self.kiosk.switch_screen(HomeScreen())
+            self.kiosk.switch_screen(HomeScreen())
         else:
             self.dismiss(None)

@@ -84,7 +84,7 @@ class PlaceScreen(KioskScreen):
                     yield Prose(description, classes="block")
                 if place.opening_hours is not None:
                     status = status_at(place.opening_hours, now, place.temporarily_closed)
-                    yield from place_hours(place, describe_status(status, now), week(place.opening_hours, now.date()))
+                    yield from place_hours(describe_status(status, now), week(place.opening_hours, now.date()))
                 for contact in place.contacts:
                     parts = [contact.name, contact.phone, contact.email]
                     line = " · ".join(p for p in parts if p)

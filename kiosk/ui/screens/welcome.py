@@ -12,7 +12,7 @@ from textual.screen import Screen
 
 from kiosk.content.hours import status_at
 from kiosk.i18n import _
-from kiosk.i18n.catalogs import translations_for
+from kiosk.i18n.catalogs import gettext_in
 from kiosk.i18n.locales import direction
 from kiosk.ui.hours_text import describe_status
 from kiosk.ui.widgets.text import Prose, visual
@@ -75,12 +75,11 @@ class WelcomeScreen(Screen[None]):
     def show_greeting(self) -> None:
         """Show the greeting and the hint in one language, in its own script and direction."""
         code = self.kiosk.settings.display.languages[self.greeting_index]
-        catalog = translations_for(code)
         text_direction = direction(code)
         greeting = self.query_one("#greeting", Prose)
-        greeting.text = Text(visual(catalog.gettext("Welcome"), text_direction).plain, style="bold")
+        greeting.text = Text(visual(gettext_in(code, "Welcome"), text_direction).plain, style="bold")
         hint = self.query_one("#welcome-hint", Prose)
-        hint.text = visual(catalog.gettext("Touch the screen or press any key to start"), text_direction)
+        hint.text = visual(gettext_in(code, "Touch the screen or press any key to start"), text_direction)
 
     def on_key(self, event: events.Key) -> None:
         event.stop()

@@ -14,7 +14,7 @@ from textual.reactive import reactive
 from textual.widget import Widget
 
 from kiosk.content.models import Direction
-from kiosk.i18n.rtl import layout
+from kiosk.i18n.rtl import layout, visual_line
 
 
 def lines_for(text: str | Text, width: int, direction: Direction) -> list[Text]:
@@ -100,6 +100,4 @@ def visual(text: str, direction: Direction | None = None) -> Text:
         from kiosk.i18n.locales import direction as language_direction
 
         direction = language_direction(current_language())
-    if direction == "rtl":
-        return Text(" ".join(layout(text, 10_000, "rtl")))
-    return Text(text)
+    return Text(visual_line(text, direction))
