@@ -24,6 +24,7 @@ import httpx
 
 from kiosk.config import ConfigError, Settings, load_settings
 from kiosk.content.models import Language, LanguageContent, RegionContent
+from kiosk.content.text import one_line
 from kiosk.sources.integreat import Fetched, FetchError, IntegreatClient, RetryPolicy, Sleep, Validators
 from kiosk.sources.integreat_schema import BERLIN, parse_events, parse_languages, parse_pages, parse_places
 from kiosk.store import (
@@ -119,17 +120,21 @@ class _Round:
         try:
             fetched = await request(validators)
         except FetchError as error:
-            return self.note(language, Failed(kind, str(error)))
+            return self.note(language, Failed(kind, one_line(str(error))))
         fresh = fetched.validators
         if fetched.body is None:
             return self.note(language, Unchanged(kind, fresh.etag, fresh.last_modified))
-        digest = hashlib.sha256(fetched.body).hexdigest()
+        digest = await asyncio.to_thread(_digest, fetched.body)
         if state is not None and state.source == "api" and state.body_hash == digest:
             return self.note(language, Unchanged(kind, fresh.etag, fresh.last_modified))
         try:
             records = await asyncio.to_thread(_parse, kind, fetched.body)
-        except ValueError as error:  # not JSON, wrong shape, or nothing usable in it
-            return self.note(language, Failed(kind, f"unusable answer: {str(error)[:200]}"))
+        except (ValueError, TypeError, RecursionError) as error:  # not JSON, wrong shape, nothing usable
+            reason = one_line(str(error))[:200] or type(error).__name__
+            return self.note(language, Failed(kind, f"unusable answer: {reason}"))
+        except Exception as error:  # a parser bug must not end the round (nor the kiosk)
+            log.exception("%s/%s/%s: the parser failed", self.region, language, kind)
+            return self.note(language, Failed(kind, f"unreadable answer ({type(error).__name__})"))
         return self.note(language, Changed(kind, records, fresh.etag, fresh.last_modified, digest))
 
     def note(self, language: str, outcome: Outcome) -> Outcome:
@@ -175,6 +180,10 @@ class _Round:
             self.quiet[code] = list(outcomes)
         elif await self.save({code: list(outcomes)}, code):
             self.report.changed.append(code)
+
+
+def _digest(body: bytes) -> str:
+    return hashlib.sha256(body).hexdigest()
 
 
 def _parse(kind: str, body: bytes) -> list[Any]:

@@ -181,6 +181,16 @@ async def test_a_response_whose_records_are_all_broken_keeps_the_old_ones(
     assert unchanged(store, before)
 
 
+async def test_json_nested_too_deep_is_an_unusable_answer_not_a_crash(
+    server: ApiServer, settings: Settings, synced: tuple[Store, RegionContent]
+) -> None:
+    store, before = synced
+    server.set_routes({**conformance_routes(), PAGES: b"[" * 200_000 + b"]" * 200_000})
+    report = await round_(settings, store, Clock())
+    assert [(p.resource, p.message.split(":")[0]) for p in report.errors] == [("de/pages", "unusable answer")]
+    assert unchanged(store, before)
+
+
 async def test_a_language_the_region_drops_is_no_longer_fetched(
     server: ApiServer, settings: Settings, synced: tuple[Store, RegionContent]
 ) -> None:
