@@ -16,7 +16,8 @@ log = logging.getLogger("kiosk")
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="kiosk",
-        description="Self-service kiosk of lokal willkommen Westerfilde. Without a command it starts the kiosk.",
+        description="Self-service kiosk of lokal willkommen Westerfilde. "
+        "Without a command it starts the kiosk.",
     )
     parser.add_argument("--version", action="version", version=f"kiosk {__version__}")
     parser.add_argument("--dev", action="store_true", help="developer mode: Ctrl+Q quits")
@@ -26,7 +27,9 @@ def _parser() -> argparse.ArgumentParser:
     )
     qr = commands.add_parser("qr", help="print the QR code for TEXT, to test a screen with a phone")
     qr.add_argument("text")
-    commands.add_parser("i18n", help="translations: extract, update, add, compile, stats, check", add_help=False)
+    commands.add_parser(
+        "i18n", help="translations: extract, update, add, compile, stats, check", add_help=False
+    )
     commands.add_parser("staff", help="staff tools: set-pin", add_help=False)
     return parser
 

@@ -71,7 +71,7 @@ def make_app(settings: Settings, monotonic: FakeMonotonic) -> Callable[..., obje
             load_snapshot(),
             clock=lambda: now,
             monotonic=monotonic,
-            animate=False,
+            cycle_greeting=False,
             **overrides,  # type: ignore[arg-type]
         )
 

@@ -99,7 +99,7 @@ class Address:
     longitude: float | None = None
 
     def one_line(self) -> str:
-        """"Westerfilder Straße 54, 44357 Dortmund", leaving out what is missing."""
+        """ "Westerfilder Straße 54, 44357 Dortmund", leaving out what is missing."""
         town = " ".join(part for part in (self.postcode, self.town) if part)
         return ", ".join(part for part in (self.street, town) if part)
 

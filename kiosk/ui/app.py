@@ -57,7 +57,7 @@ class KioskApp(App[None]):
         clock: Clock = berlin_now,
         monotonic: Callable[[], float] = time.monotonic,
         dev: bool = False,
-        animate: bool = True,
+        cycle_greeting: bool = True,
     ) -> None:
         super().__init__()
         self.settings = settings
@@ -65,7 +65,7 @@ class KioskApp(App[None]):
         self.clock = clock
         self.monotonic = monotonic
         self.dev = dev
-        self.animate = animate
+        self.cycle_greeting = cycle_greeting
         self.language = settings.display.default_language
         self._libraries: dict[str, Library] = {}
         self._last_input = monotonic()

@@ -26,8 +26,20 @@ class Terminal:
         self.name = f"kiosk-e2e-{uuid.uuid4().hex[:8]}"
         env_args = [f"{k}={v}" for k, v in env.items()]
         subprocess.run(
-            ["tmux", "new-session", "-d", "-s", self.name, "-x", str(width), "-y", str(height),
-             "env", *env_args, *command],
+            [
+                "tmux",
+                "new-session",
+                "-d",
+                "-s",
+                self.name,
+                "-x",
+                str(width),
+                "-y",
+                str(height),
+                "env",
+                *env_args,
+                *command,
+            ],
             check=True,
         )
         subprocess.run(["tmux", "set-option", "-t", self.name, "remain-on-exit", "on"], check=True)
@@ -55,7 +67,9 @@ class Terminal:
     def alive(self) -> bool:
         out = subprocess.run(
             ["tmux", "list-panes", "-t", self.name, "-F", "#{pane_dead}"],
-            capture_output=True, text=True, check=False,
+            capture_output=True,
+            text=True,
+            check=False,
         ).stdout.strip()
         return out == "0"
 

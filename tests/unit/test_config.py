@@ -41,11 +41,13 @@ def test_defaults_without_a_file(monkeypatch: pytest.MonkeyPatch, tmp_path: Path
     assert len(settings.display.languages) == 12
 
 
-def test_toml_overrides_defaults_and_env_overrides_toml(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+def test_toml_overrides_defaults_and_env_overrides_toml(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
     write(
         tmp_path,
         '[api]\nbase_url = "https://cms.integreat-app.de"\nregion = "augsburg"\nrefresh_minutes = 30\n'
-        '[display]\nidle_timeout_s = 120\n',
+        "[display]\nidle_timeout_s = 120\n",
         monkeypatch,
     )
     monkeypatch.setenv("KIOSK_API__REFRESH_MINUTES", "5")
@@ -65,7 +67,7 @@ def test_env_list_values_are_json(monkeypatch: pytest.MonkeyPatch, tmp_path: Pat
 
 def test_missing_explicit_file_is_an_error(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.setenv("KIOSK_CONFIG", str(tmp_path / "none.toml"))
-    with pytest.raises(ConfigError, match="none.toml: file not found"):
+    with pytest.raises(ConfigError, match=r"none\.toml: file not found"):
         load_settings()
 
 
@@ -78,7 +80,10 @@ def test_missing_explicit_file_is_an_error(monkeypatch: pytest.MonkeyPatch, tmp_
         ("[api\nbase_url = 1", r"kiosk\.toml: not valid TOML"),
         ('[api]\nbase_url = "http://example.org"\n', r"\[api\] base_url: must use https://"),
         ('[display]\nlanguages = ["de", "xx-nope"]\n', r"\[display\] languages: unknown language code"),
-        ('[display]\ndefault_language = "tr"\nlanguages = ["de"]\n', r"default_language 'tr' is not in languages"),
+        (
+            '[display]\ndefault_language = "tr"\nlanguages = ["de"]\n',
+            r"default_language 'tr' is not in languages",
+        ),
         ('[display]\ntheme = "pink"\n', r"\[display\] theme"),
     ],
 )

@@ -11,8 +11,8 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 
 from kiosk.i18n import _
-from kiosk.ui.widgets.chrome import HeaderBar, StatusLine
 from kiosk.ui.widgets.choices import ChoiceList
+from kiosk.ui.widgets.chrome import HeaderBar, StatusLine
 
 if TYPE_CHECKING:
     from kiosk.ui.app import KioskApp

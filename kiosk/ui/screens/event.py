@@ -40,5 +40,8 @@ class EventScreen(KioskScreen):
             with Vertical(id="side"):
                 yield HandOff(event.url, _("Event page"), kind="event")
                 yield HandOff(
-                    event_to_ical(event, self.occurrence), _("Add to your calendar"), kind="calendar", payload=True
+                    event_to_ical(event, self.occurrence),
+                    _("Add to your calendar"),
+                    kind="calendar",
+                    payload=True,
                 )

@@ -21,7 +21,8 @@ DAYS_AHEAD = 30
 def when(occurrence: Occurrence) -> str:
     if occurrence.event.all_day:
         return format_date(occurrence.start.date(), "full")
-    return f"{format_date(occurrence.start.date(), 'full')}, {format_time(occurrence.start)}–{format_time(occurrence.end)}"
+    day = format_date(occurrence.start.date(), "full")
+    return f"{day}, {format_time(occurrence.start)}–{format_time(occurrence.end)}"
 
 
 class EventsScreen(KioskScreen):
@@ -41,8 +42,10 @@ class EventsScreen(KioskScreen):
         with VerticalScroll(id="body"):
             if not self.listed:
                 yield Prose(
-                    _("No events are planned in the next 30 days. Ask us at the office about language cafés "
-                      "and information evenings."),
+                    _(
+                        "No events are planned in the next 30 days. "
+                        "Ask us at the office about language cafés and information evenings."
+                    ),
                     classes="empty",
                 )
                 return

@@ -33,7 +33,9 @@ class HomeScreen(KioskScreen):
             ),
             (ChoiceData(_("Events"), _("Language cafés, information evenings and more")), EventsScreen),
             (
-                ChoiceData(_("lokal willkommen offices in Dortmund"), _("All seven offices and their partners")),
+                ChoiceData(
+                    _("lokal willkommen offices in Dortmund"), _("All seven offices and their partners")
+                ),
                 OfficesScreen,
             ),
         ]

@@ -24,11 +24,15 @@ def day_line(day: DayView) -> Text:
         hours = _("open all day")
     else:
         hours = ", ".join(
-            f"{format_time(local_datetime(day.date, slot.start))}–{format_time(local_datetime(day.date, slot.end))}"
+            format_time(local_datetime(day.date, slot.start))
+            + "–"
+            + format_time(local_datetime(day.date, slot.end))
             for slot in day.slots
         )
     if day.appointment_only:
-        hours = _("by appointment only") if day.closed or not day.slots else f"{hours} ({_('by appointment')})"
+        hours = (
+            _("by appointment only") if day.closed or not day.slots else f"{hours} ({_('by appointment')})"
+        )
     marker = "▶ " if day.is_today else "  "
     line = Text(f"{marker}{format_weekday(day.date)}: {hours}")
     if day.is_today:
@@ -67,7 +71,9 @@ class HoursScreen(KioskScreen):
                     yield Prose(place.address.one_line(), classes="address")
                 if place.opening_hours is not None:
                     status = status_at(place.opening_hours, now, place.temporarily_closed)
-                    yield from place_hours(describe_status(status, now), week(place.opening_hours, now.date()))
+                    yield from place_hours(
+                        describe_status(status, now), week(place.opening_hours, now.date())
+                    )
                 yield Prose(Text(_("Appointments"), style="bold underline"), classes="block-heading")
                 yield Prose(
                     _("You can also come by appointment. Call us or write an e-mail to make one."),

@@ -39,7 +39,9 @@ class OfficesScreen(KioskScreen):
                 [
                     ChoiceData(
                         shown.item.name,
-                        short(" · ".join(p for p in (shown.item.address.one_line(), shown.item.excerpt) if p)),
+                        short(
+                            " · ".join(p for p in (shown.item.address.one_line(), shown.item.excerpt) if p)
+                        ),
                         in_other_language(shown.language, self.kiosk.language),
                     )
                     for shown in self.places
@@ -84,7 +86,9 @@ class PlaceScreen(KioskScreen):
                     yield Prose(description, classes="block")
                 if place.opening_hours is not None:
                     status = status_at(place.opening_hours, now, place.temporarily_closed)
-                    yield from place_hours(describe_status(status, now), week(place.opening_hours, now.date()))
+                    yield from place_hours(
+                        describe_status(status, now), week(place.opening_hours, now.date())
+                    )
                 for contact in place.contacts:
                     parts = [contact.name, contact.phone, contact.email]
                     line = " · ".join(p for p in parts if p)
@@ -92,7 +96,9 @@ class PlaceScreen(KioskScreen):
                         yield Prose(line, classes="contact")
             with Vertical(id="side"):
                 if place.address.latitude is not None and place.address.longitude is not None:
-                    yield HandOff(geo_link(place.address.latitude, place.address.longitude), _("Map"), kind="geo")
+                    yield HandOff(
+                        geo_link(place.address.latitude, place.address.longitude), _("Map"), kind="geo"
+                    )
                 if place.website:
                     yield HandOff(place.website, _("Website"), kind="page")
                 if place.phone and (tel := tel_link(place.phone)):

@@ -1,4 +1,4 @@
-"""A topic page: its text rendered from HTML, the links on it numbered beneath, and a QR code to take it home."""
+"""A topic page: its text from HTML, the links on it numbered beneath, a QR code to take it home."""
 
 from __future__ import annotations
 
@@ -68,7 +68,9 @@ class PageScreen(KioskScreen):
                 for block in self.document.blocks:
                     yield Prose(block_text(block), classes=f"block block-{block.kind}")
                 if self.document.links:
-                    yield Prose(Text(_("Links on this page"), style="bold underline"), classes="block-heading")
+                    yield Prose(
+                        Text(_("Links on this page"), style="bold underline"), classes="block-heading"
+                    )
                     for link in self.document.links:
                         yield Prose(f"{link.number}  {link.text or link.url}\n    {link.url}", classes="link")
             with Vertical(id="side"):

@@ -11,6 +11,8 @@ from textual.containers import Center, Vertical
 from textual.screen import Screen
 
 from kiosk.content.hours import status_at
+from kiosk.content.library import Shown
+from kiosk.content.models import Place
 from kiosk.i18n import _
 from kiosk.i18n.catalogs import gettext_in
 from kiosk.i18n.locales import direction
@@ -43,7 +45,7 @@ class WelcomeScreen(Screen[None]):
             yield Prose(self._open_status(), id="open-status")
             yield Prose("", id="welcome-hint", direction="ltr")
 
-    def _office(self):  # type: ignore[no-untyped-def]
+    def _office(self) -> Shown[Place] | None:
         return self.kiosk.library.office(self.kiosk.settings.display.office_place_id)
 
     def _address(self) -> str:
@@ -60,7 +62,7 @@ class WelcomeScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.show_greeting()
-        if self.kiosk.animate:
+        if self.kiosk.cycle_greeting:
             self.set_interval(GREETING_SECONDS, self.next_greeting)
 
     async def relabel(self) -> None:

@@ -44,7 +44,9 @@ class HeaderBar(Horizontal):
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         event.stop()
-        action = {"back": "back", "language": "language", "start-over": "start_over"}.get(event.button.id or "")
+        action = {"back": "back", "language": "language", "start-over": "start_over"}.get(
+            event.button.id or ""
+        )
         if action:
             self.post_message(self.Pressed(action))
 

@@ -6,7 +6,6 @@ line, and aligns it to the reading-start side. Text is always plain: never parse
 
 from __future__ import annotations
 
-from rich.style import Style
 from rich.text import Text
 from textual.app import RenderResult
 from textual.geometry import Size
@@ -76,20 +75,16 @@ class Prose(Widget):
     def render(self) -> RenderResult:
         width = self.content_size.width or self.size.width
         lines = self._lines(width)
-        align = str(self.styles.text_align)
-        if align not in ("center", "right"):
-            align = "right" if self.direction == "rtl" else "left"
+        # Textual applies text-align itself; right-to-left text is padded here so that it reads from
+        # the right edge even where the stylesheet says nothing.
+        pad_right = self.direction == "rtl" and str(self.styles.text_align) in ("left", "start")
         out = Text(no_wrap=True, overflow="crop", end="")
         for index, line in enumerate(lines):
             if index:
                 out.append("\n")
-            spare = max(0, width - line.cell_len)
-            if align == "right":
-                out.append(" " * spare)
-            elif align == "center":
-                out.append(" " * (spare // 2))
+            if pad_right:
+                out.append(" " * max(0, width - line.cell_len))
             out.append_text(line)
-        out.stylize(Style())
         return out
 
 
