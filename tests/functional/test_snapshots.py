@@ -1,0 +1,67 @@
+"""Snapshot tests of every visitor screen at 80×24 and 120×40 in German and English.
+
+Update after an intended change of the look with `pytest tests/functional/test_snapshots.py --snapshot-update`
+and read the report before committing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+
+LANGUAGE_KEY = {"de": "1", "en": "2", "uk": "3", "ar": "4"}
+
+# Keys from the home screen to each screen.
+SCREENS: dict[str, list[str]] = {
+    "home": [],
+    "topics": ["1"],
+    "category": ["1", "2"],
+    "page": ["1", "2", "2"],
+    "hours": ["2"],
+    "events": ["3"],
+    "offices": ["4"],
+    "place": ["4", "1"],
+}
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)], ids=["80x24", "120x40"])
+@pytest.mark.parametrize("language", ["de", "en"])
+@pytest.mark.parametrize("screen", list(SCREENS))
+def test_screen(
+    snap_compare: Callable[..., bool],
+    make_app: Callable[..., Any],
+    screen: str,
+    language: str,
+    size: tuple[int, int],
+) -> None:
+    keys = ["x", LANGUAGE_KEY[language], *SCREENS[screen]]
+    assert snap_compare(make_app(), press=keys, terminal_size=size)
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)], ids=["80x24", "120x40"])
+def test_welcome(snap_compare: Callable[..., bool], make_app: Callable[..., Any], size: tuple[int, int]) -> None:
+    assert snap_compare(make_app(), terminal_size=size)
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)], ids=["80x24", "120x40"])
+def test_language_picker(
+    snap_compare: Callable[..., bool], make_app: Callable[..., Any], size: tuple[int, int]
+) -> None:
+    assert snap_compare(make_app(), press=["x"], terminal_size=size)
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)], ids=["80x24", "120x40"])
+def test_idle_countdown(
+    snap_compare: Callable[..., bool], make_app: Callable[..., Any], monotonic: Any, size: tuple[int, int]
+) -> None:
+    app = make_app()
+
+    async def go_idle(pilot: Any) -> None:
+        await pilot.press("x", "2", "1")
+        monotonic.advance(1000)
+        app.check_visitor_idle()
+        await pilot.pause()
+
+    assert snap_compare(app, run_before=go_idle, terminal_size=size)
