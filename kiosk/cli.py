@@ -6,6 +6,7 @@ import argparse
 import logging
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 from kiosk import __version__
 from kiosk.config import ConfigError, Settings, load_settings
@@ -31,6 +32,9 @@ def _parser() -> argparse.ArgumentParser:
         "i18n", help="translations: extract, update, add, compile, stats, check", add_help=False
     )
     commands.add_parser("staff", help="staff tools: set-pin", add_help=False)
+    commands.add_parser(
+        "sync", help="refresh content from the city API once: sync --once [--json]", add_help=False
+    )
     return parser
 
 
@@ -50,6 +54,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         from kiosk.i18n.admin import i18n_command
 
         return i18n_command(args_list[1:])
+    if args_list[:1] == ["sync"]:
+        from kiosk.sync import sync_command
+
+        return sync_command(args_list[1:])
     if args_list[:1] == ["staff"]:
         from kiosk.ops.pin import staff_command
 
@@ -64,12 +72,51 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def run_kiosk(settings: Settings, *, dev: bool = False) -> int:
-    """Start the full-screen kiosk on the content it has."""
+    """Start the full-screen kiosk on the content it has: the store, else the bundled snapshot."""
     from kiosk.i18n import configure
+    from kiosk.ops.notify import Notifier
     from kiosk.sources.snapshot import load_snapshot
+    from kiosk.store import Store, StoreError
+    from kiosk.sync import Syncer, content_at_start
     from kiosk.ui.app import KioskApp
+    from kiosk.ui.runtime import Runtime
 
+    _log_away_from_the_screen(settings)
     configure(settings.paths.translations_dir)
-    content = load_snapshot()
-    KioskApp(settings, content, dev=dev).run()
+    store: Store | None
+    try:
+        store = Store.open(settings.paths.state_dir)
+    except StoreError as error:
+        log.error("content store unavailable, showing the bundled content: %s", error)
+        store = None
+    # The default language (and the fallbacks) first; the rest load in the background once the
+    # welcome screen is up, so a large region does not delay the first frame.
+    first = [settings.display.default_language, *(c for c in ("de", "en") if c in settings.display.languages)]
+    content = content_at_start(settings, store, list(dict.fromkeys(first))) if store else None
+    runtime = Runtime(store=store, notifier=Notifier.from_environ())
+    if store is not None and settings.api.base_url:
+        runtime.syncer = Syncer(settings, store)
+    app = KioskApp(settings, content or load_snapshot(), dev=dev, runtime=runtime, handle_signals=True)
+    try:
+        app.run()
+    finally:
+        if store is not None:
+            store.close()
     return 0
+
+
+def _log_away_from_the_screen(settings: Settings) -> None:
+    """The kiosk's stderr is the visitor's screen: log to syslog (journald), else to a file in cache_dir."""
+    from kiosk.ops.logging import setup_logging
+
+    logging.getLogger("httpx").setLevel(logging.WARNING)  # one line per request is noise
+    if Path("/dev/log").exists():
+        setup_logging(logging.INFO, syslog_address="/dev/log")
+        return
+    try:
+        settings.paths.cache_dir.mkdir(parents=True, exist_ok=True)
+        stream = (settings.paths.cache_dir / "kiosk.log").open("a", encoding="utf-8")
+    except OSError:
+        logging.disable(logging.CRITICAL)  # nowhere safe to write; never onto the screen
+        return
+    setup_logging(logging.INFO, stream=stream)

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import Callable
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from textual import events
+from textual import events, work
 from textual.app import App
 from textual.binding import Binding
 from textual.screen import Screen
@@ -18,6 +19,15 @@ from kiosk.content.models import Direction, RegionContent
 from kiosk.i18n import _, set_language
 from kiosk.i18n.locales import direction as language_direction
 from kiosk.qr import LinkPolicy
+from kiosk.store import Store
+from kiosk.ui.runtime import (
+    Runtime,
+    UsageSink,
+    install_signal_handlers,
+    load_more_languages,
+    reload_translations,
+    reread_settings,
+)
 from kiosk.ui.screens.base import KioskScreen
 from kiosk.ui.screens.idle import IdleScreen
 from kiosk.ui.screens.welcome import WelcomeScreen
@@ -25,6 +35,7 @@ from kiosk.ui.themes import THEMES
 
 BERLIN = ZoneInfo("Europe/Berlin")
 Clock = Callable[[], datetime]
+log = logging.getLogger(__name__)
 
 
 def berlin_now() -> datetime:
@@ -58,10 +69,18 @@ class KioskApp(App[None]):
         monotonic: Callable[[], float] = time.monotonic,
         dev: bool = False,
         cycle_greeting: bool = True,
+        runtime: Runtime | None = None,
+        usage: UsageSink | None = None,
+        handle_signals: bool = False,
     ) -> None:
         super().__init__()
         self.settings = settings
         self.content = content
+        #: Bumped whenever new content arrives; screens composed before re-render when shown again.
+        self.content_generation = 0
+        self.runtime = runtime or Runtime()
+        self.usage = usage or UsageSink()
+        self.handle_signals = handle_signals
         self.clock = clock
         self.monotonic = monotonic
         self.dev = dev
@@ -84,7 +103,21 @@ class KioskApp(App[None]):
         return self._libraries[self.language]
 
     def content_status(self) -> str:
-        return ""
+        return self.runtime.visitor_status(self.settings, self.language, self.clock(), self.monotonic())
+
+    def record(self, event: str, *, language: str = "", item: str = "") -> None:
+        """Count an anonymous usage event; counting never stops the kiosk."""
+        try:
+            self.usage.record(event, language=language, item=item)
+        except Exception:
+            log.exception("usage count lost")
+
+    def offer_content(self, content: RegionContent) -> None:
+        """Take new content. The screen on display keeps what it shows; the next screen shows the new."""
+        self.content = content
+        self._libraries = {}
+        self.content_generation += 1
+        self.runtime.forget_status()
 
     # -- lifecycle ----------------------------------------------------------------------------------
     def on_mount(self) -> None:
@@ -93,6 +126,54 @@ class KioskApp(App[None]):
         self.theme = self.settings.display.theme
         self.push_screen(WelcomeScreen())
         self.set_interval(1.0, self.check_visitor_idle)
+        self.call_after_refresh(self._first_frame_shown)
+
+    def _first_frame_shown(self) -> None:
+        """The welcome screen is up: tell systemd, start the watchdog, start background work."""
+        notifier = self.runtime.notifier
+        notifier.ready()
+        interval = notifier.watchdog_interval()
+        if interval:
+            # Sent from the event loop itself, so a blocked loop stops the pings and systemd restarts us.
+            self.set_interval(interval, notifier.watchdog)
+        if self.handle_signals:
+            install_signal_handlers(self.reload_from_disk, self.stop_cleanly)
+        store = self.runtime.store
+        if store is not None:
+            missing = [
+                code for code in self.settings.display.languages if code not in self.content.by_language
+            ]
+            if missing:
+                self._load_languages(store, missing)
+        syncer = self.runtime.syncer
+        if syncer is not None:
+            syncer.on_new_content = self.offer_content
+            self.run_worker(syncer.run(initial_delay_s=5.0), name="sync", group="sync", exclusive=True)
+
+    @work(thread=True, group="languages", exclusive=True, exit_on_error=False)
+    def _load_languages(self, store: Store, codes: list[str]) -> None:
+        content = load_more_languages(store, self.content, codes)
+        self.call_from_thread(self.offer_content, content)
+
+    def reload_from_disk(self) -> None:
+        """SIGHUP: new settings and translations, without disturbing the visitor on screen."""
+        notifier = self.runtime.notifier
+        notifier.reloading()
+        self.settings = reread_settings(self.settings)
+        self.link_policy = LinkPolicy.including_api_host(
+            self.settings.links.allowed_hosts, self.settings.api.base_url
+        )
+        reload_translations()
+        screen = self.screen
+        if isinstance(screen, (KioskScreen, WelcomeScreen)):
+            self.call_later(screen.relabel)
+        notifier.ready()
+        log.info("configuration and translations reloaded")
+
+    def stop_cleanly(self) -> None:
+        """SIGTERM: leave the terminal as it was, close the store, exit."""
+        self.runtime.notifier.stopping()
+        self.exit()
 
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, events.InputEvent) and not event.is_forwarded:
@@ -139,20 +220,23 @@ class KioskApp(App[None]):
         self.push_screen(LanguageScreen(then_home=isinstance(self.screen, WelcomeScreen)))
 
     def start_over(self) -> None:
-        self.reset_session()
+        """The visitor pressed "Start over": the same clean slate as an idle reset."""
+        self.reset_session(idle=False)
 
     async def change_language(self, code: str) -> None:
         """Switch the visitor's language; the screen beneath re-renders when it shows again."""
         self.language = code
         set_language(code)
 
-    def reset_session(self) -> None:
+    def reset_session(self, idle: bool = True) -> None:
         """Forget everything about the last visitor: screens, language, scroll positions."""
         while len(self.screen_stack) > 2:
             self.pop_screen()
         self.language = self.settings.display.default_language
         set_language(self.language)
         self._last_input = self.monotonic()
+        if idle:
+            self.record("idle_reset")
         screen = self.screen
         if isinstance(screen, WelcomeScreen):
             self.call_later(screen.relabel)

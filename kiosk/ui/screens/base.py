@@ -29,6 +29,7 @@ class KioskScreen(Screen[None]):
     def __init__(self) -> None:
         super().__init__()
         self.composed_language = ""
+        self.composed_generation = -1
 
     @property
     def kiosk(self) -> KioskApp:
@@ -39,6 +40,7 @@ class KioskScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         self.composed_language = self.kiosk.language
+        self.composed_generation = self.kiosk.content_generation
         yield HeaderBar(self.title_text(), show_back=self.show_back)
         yield from self.compose_body()
         yield StatusLine(self.hints(), self.kiosk.content_status())
@@ -82,7 +84,8 @@ class KioskScreen(Screen[None]):
             self.focus_first()
 
     async def on_screen_resume(self, event: events.ScreenResume) -> None:
-        if self.composed_language and self.composed_language != self.kiosk.language:
+        stale_language = self.composed_language and self.composed_language != self.kiosk.language
+        if stale_language or self.composed_generation != self.kiosk.content_generation:
             await self.relabel()
 
     def on_key(self, event: events.Key) -> None:

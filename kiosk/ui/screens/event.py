@@ -26,6 +26,10 @@ class EventScreen(KioskScreen):
     def hints(self) -> str:
         return _("Arrows scroll · Esc back · Home start page · F2 language")
 
+    def on_mount(self) -> None:
+        super().on_mount()
+        self.kiosk.record("event", language=self.kiosk.language, item=self.occurrence.event.title)
+
     def compose_body(self) -> ComposeResult:
         event = self.occurrence.event
         with Horizontal(id="page-layout"):

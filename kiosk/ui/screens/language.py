@@ -46,7 +46,9 @@ class LanguageScreen(KioskScreen):
         event.stop()
         code = self.codes[event.choice.number - 1]
         await self.kiosk.change_language(code)
+        self.kiosk.record("language", language=code)
         if self.then_home:
+            self.kiosk.record("session", language=code)
             from kiosk.ui.screens.home import HomeScreen
 
             self.kiosk.switch_screen(HomeScreen())

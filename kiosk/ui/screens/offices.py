@@ -71,6 +71,12 @@ class PlaceScreen(KioskScreen):
     def hints(self) -> str:
         return _("Arrows scroll · Esc back · Home start page · F2 language")
 
+    def on_mount(self) -> None:
+        super().on_mount()
+        place = self.place()
+        if place is not None:
+            self.kiosk.record("place", language=self.kiosk.language, item=place.name)
+
     def compose_body(self) -> ComposeResult:
         place = self.place()
         if place is None:

@@ -78,7 +78,12 @@ class PageScreen(KioskScreen):
 
     def on_mount(self) -> None:
         super().on_mount()
-        self.query_one("#body").focus()
+        shown = self.kiosk.library.page(self.key)
+        if shown is not None:
+            self.kiosk.record("topic", language=shown.language, item=shown.item.title)
+        bodies = self.query("#body")
+        if bodies:
+            bodies.first().focus()
 
     def focus_first(self) -> None:
         bodies = self.query("#body")

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Vertical
 
+from kiosk.qr import LinkPolicy, QRPayload
 from kiosk.ui.widgets.qr_code import QRCode
 from kiosk.ui.widgets.text import Prose
 
@@ -27,11 +30,15 @@ class HandOff(Vertical):
     def target(self) -> str | None:
         if not self.link:
             return None
-        policy = self.app.link_policy  # type: ignore[attr-defined]
+        policy: LinkPolicy = self.app.link_policy  # type: ignore[attr-defined]
         if self.payload:
-            return self.link
-        target: str | None = policy.qr_target(self.link)
-        return target
+            kind: Literal["vcard", "vevent"] = "vcard" if self.link.startswith("BEGIN:VCARD") else "vevent"
+            return policy.allow_payload(QRPayload(kind, self.link))
+        return policy.qr_target(self.link)
+
+    def on_mount(self) -> None:
+        if self.display:
+            self.app.record("qr", item=self.kind)  # type: ignore[attr-defined]
 
     def compose(self) -> ComposeResult:
         target = self.target()

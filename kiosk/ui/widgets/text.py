@@ -6,6 +6,8 @@ line, and aligns it to the reading-start side. Text is always plain: never parse
 
 from __future__ import annotations
 
+import unicodedata
+
 from rich.text import Text
 from textual.app import RenderResult
 from textual.geometry import Size
@@ -16,10 +18,20 @@ from kiosk.content.models import Direction
 from kiosk.i18n.rtl import layout, visual_line
 
 
+def has_rtl_letters(text: str) -> bool:
+    """True if ``text`` holds any right-to-left letter (Arabic, Hebrew, ...)."""
+    return any(unicodedata.bidirectional(char) in ("R", "AL") for char in text)
+
+
 def lines_for(text: str | Text, width: int, direction: Direction) -> list[Text]:
-    """Wrapped display lines for ``text`` at ``width`` cells, in visual order."""
+    """Wrapped display lines for ``text`` at ``width`` cells, in visual order.
+
+    In a right-to-left session a text with no right-to-left letters (an untranslated message, a
+    German page) keeps its own left-to-right order; it is still aligned to the right.
+    """
     width = max(1, width)
-    if direction == "rtl":
+    plain_text = text.plain if isinstance(text, Text) else text
+    if direction == "rtl" and has_rtl_letters(plain_text):
         plain = text.plain if isinstance(text, Text) else text
         style = text.style if isinstance(text, Text) else ""
         return [Text(line, style=style) for line in layout(plain, width, "rtl")]
@@ -95,4 +107,6 @@ def visual(text: str, direction: Direction | None = None) -> Text:
         from kiosk.i18n.locales import direction as language_direction
 
         direction = language_direction(current_language())
+    if direction == "rtl" and not has_rtl_letters(text):
+        direction = "ltr"
     return Text(visual_line(text, direction))

@@ -1,0 +1,116 @@
+"""What the running kiosk needs besides its screens: the store, background refresh, systemd, signals.
+
+Kept apart from app.py so the app stays about visitors; everything here is optional (tests run without
+a store or systemd).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import signal
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from kiosk.config import ConfigError, Settings, load_settings
+from kiosk.content.models import LanguageContent, RegionContent
+from kiosk.i18n import _
+from kiosk.i18n.catalogs import reload as reload_catalogs
+from kiosk.i18n.formatting import format_datetime, format_relative
+from kiosk.ops.notify import Notifier
+from kiosk.store import Store, StoreError
+from kiosk.sync import Syncer, content_age
+
+log = logging.getLogger(__name__)
+
+#: How long the status line may reuse its answer before asking the store again.
+STATUS_CACHE_S = 30.0
+
+
+@dataclass
+class Runtime:
+    """The store the content comes from, the systemd notifier, and the background refresh."""
+
+    store: Store | None = None
+    notifier: Notifier = field(default_factory=lambda: Notifier(None))
+    syncer: Syncer | None = None
+    _status: tuple[float, str, str] | None = None
+
+    def visitor_status(self, settings: Settings, language: str, now: datetime, monotonic: float) -> str:
+        """ "Updated 5 minutes ago" / "Offline — content from 12 March, 14:05"; nothing when bundled."""
+        if self.store is None or not settings.api.base_url:
+            return ""
+        cached = self._status
+        if cached is not None and cached[1] == language and monotonic - cached[0] < STATUS_CACHE_S:
+            return cached[2]
+        try:
+            status = content_age(self.store, settings.api.region, language)
+        except StoreError as error:
+            log.warning("content status unavailable: %s", error)
+            return ""
+        text = ""
+        if status.source == "api" and status.fetched_at is not None:
+            if status.last_error:
+                text = _("Offline — content from {when}").format(
+                    when=format_datetime(status.fetched_at, "medium")
+                )
+            else:
+                text = _("Updated {when}").format(when=format_relative(status.fetched_at, now))
+        self._status = (monotonic, language, text)
+        return text
+
+    def forget_status(self) -> None:
+        self._status = None
+
+
+def load_more_languages(store: Store, content: RegionContent, codes: list[str]) -> RegionContent:
+    """``content`` with the languages in ``codes`` read from the store too (runs in a worker thread)."""
+    by_language: dict[str, LanguageContent] = dict(content.by_language)
+    for code in codes:
+        if code in by_language:
+            continue
+        try:
+            loaded = store.load_language(content.region, code)
+        except StoreError as error:
+            log.warning("language %s could not be read from the store: %s", code, error)
+            continue
+        if loaded is not None:
+            by_language[code] = loaded
+    try:
+        offered = store.languages(content.region)
+    except StoreError:
+        offered = list(content.languages)
+    languages = [lang for lang in offered if lang.code in by_language] or list(content.languages)
+    return RegionContent(content.region, languages, by_language, content.source, content.fetched_at)
+
+
+def reread_settings(current: Settings) -> Settings:
+    """The configuration file again (for SIGHUP); a broken one is refused and ``current`` stays."""
+    try:
+        return load_settings()
+    except ConfigError as error:
+        log.error("configuration not reloaded, keeping the one in use: %s", error)
+        return current
+
+
+def reload_translations() -> None:
+    for problem in reload_catalogs():
+        log.warning("%s", problem)
+
+
+def install_signal_handlers(on_reload: object, on_stop: object) -> bool:
+    """SIGHUP reloads, SIGTERM stops cleanly; False where the loop cannot take signals (tests, Windows)."""
+    try:
+        loop = asyncio.get_running_loop()
+        loop.add_signal_handler(signal.SIGHUP, on_reload)  # type: ignore[arg-type]
+        loop.add_signal_handler(signal.SIGTERM, on_stop)  # type: ignore[arg-type]
+    except (NotImplementedError, RuntimeError, ValueError):
+        return False
+    return True
+
+
+class UsageSink:
+    """Where anonymous usage counts go (the statistics in the store); this base records nothing."""
+
+    def record(self, event: str, *, language: str = "", item: str = "") -> None:
+        """Count one ``event`` ("session", "language", "topic", "qr", ...) for the current hour."""
