@@ -55,7 +55,7 @@ class KioskApp(App[None]):
         Binding("ctrl+c", "ignore", show=False, priority=True, system=True),
         Binding("ctrl+p", "ignore", show=False, priority=True, system=True),
         Binding("ctrl+z,ctrl+backslash,ctrl+s", "ignore", show=False, priority=True, system=True),
-        Binding("f1,f3,f4,f5,f6,f7,f8,f9,f10,f11,f12", "ignore", show=False, priority=True, system=True),
+        Binding("f1,f4,f5,f6,f7,f8,f9,f10,f11,f12", "ignore", show=False, priority=True, system=True),
         Binding("f2", "choose_language", show=False, priority=True),
         Binding("home", "go_home", show=False, priority=True),
     ]

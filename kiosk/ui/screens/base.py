@@ -23,6 +23,7 @@ class KioskScreen(Screen[None]):
 
     BINDINGS = [
         Binding("escape,backspace", "back", show=False),
+        Binding("slash,f3", "search", show=False),
     ]
     show_back = True
 
@@ -109,3 +110,9 @@ class KioskScreen(Screen[None]):
 
     def action_back(self) -> None:
         self.kiosk.go_back()
+
+    def action_search(self) -> None:
+        from kiosk.ui.screens.search import SearchScreen
+
+        if not isinstance(self, SearchScreen):
+            self.app.push_screen(SearchScreen())
