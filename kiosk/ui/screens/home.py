@@ -23,6 +23,7 @@ class HomeScreen(KioskScreen):
         from kiosk.ui.screens.events import EventsScreen
         from kiosk.ui.screens.hours import HoursScreen
         from kiosk.ui.screens.offices import OfficesScreen
+        from kiosk.ui.screens.search import SearchScreen
         from kiosk.ui.screens.topics import TopicsScreen
 
         return [
@@ -38,6 +39,7 @@ class HomeScreen(KioskScreen):
                 ),
                 OfficesScreen,
             ),
+            (ChoiceData(_("Search"), _("Type a word from a letter or a question")), SearchScreen),
         ]
 
     def compose_body(self) -> ComposeResult:
