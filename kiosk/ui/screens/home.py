@@ -13,6 +13,12 @@ from kiosk.ui.screens.base import KioskScreen
 from kiosk.ui.widgets.choices import Choice, ChoiceData, ChoiceList
 
 
+def search_screen() -> Screen[None]:
+    from kiosk.ui.screens.search import SearchScreen
+
+    return SearchScreen()
+
+
 class HomeScreen(KioskScreen):
     show_back = False
 
@@ -23,7 +29,6 @@ class HomeScreen(KioskScreen):
         from kiosk.ui.screens.events import EventsScreen
         from kiosk.ui.screens.hours import HoursScreen
         from kiosk.ui.screens.offices import OfficesScreen
-        from kiosk.ui.screens.search import SearchScreen
         from kiosk.ui.screens.topics import TopicsScreen
 
         return [
@@ -39,7 +44,7 @@ class HomeScreen(KioskScreen):
                 ),
                 OfficesScreen,
             ),
-            (ChoiceData(_("Search"), _("Type a word from a letter or a question")), SearchScreen),
+            (ChoiceData(_("Search"), _("Type a word from a letter or a question")), search_screen),
         ]
 
     def compose_body(self) -> ComposeResult:
