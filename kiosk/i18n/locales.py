@@ -42,8 +42,21 @@ def native_name(code: str) -> str:
 @lru_cache(maxsize=256)
 def german_name(code: str) -> str:
     """The language's name in German, for staff: "Arabisch", "Ukrainisch"."""
+    return name_in(code, "de")
+
+
+@lru_cache(maxsize=1024)
+def name_in(code: str, reader: str) -> str:
+    """The name of language ``code`` as a reader of ``reader`` writes it: ("de", "ru") -> "немецкий"."""
     locale = _locale(code)
-    name = locale.get_display_name("de") if locale is not None else None
+    name = None
+    if locale is not None:
+        try:
+            name = locale.get_display_name(reader.replace("-", "_"))
+        except (ValueError, TypeError, UnknownLocaleError):
+            name = None
+    if not name:  # no CLDR data for the reader (Kurmanji has little): English is understood more widely
+        name = locale.get_display_name("en") if locale is not None else None
     return _capitalised(name) if name else code
 
 

@@ -33,7 +33,7 @@ def day_line(day: DayView) -> Text:
         hours = (
             _("by appointment only") if day.closed or not day.slots else f"{hours} ({_('by appointment')})"
         )
-    marker = "▶ " if day.is_today else "  "
+    marker = "» " if day.is_today else "  "
     line = Text(f"{marker}{format_weekday(day.date)}: {hours}")
     if day.is_today:
         line.stylize("bold")

@@ -11,7 +11,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from kiosk.content.html import Block, Document, html_to_document
 from kiosk.content.library import PageKey
 from kiosk.i18n import _
-from kiosk.i18n.locales import native_name
+from kiosk.i18n.locales import name_in
 from kiosk.ui.screens.base import KioskScreen
 from kiosk.ui.screens.link import LinkScreen
 from kiosk.ui.widgets.handoff import HandOff
@@ -61,7 +61,7 @@ class PageScreen(KioskScreen):
                 if shown.language != self.kiosk.language:
                     yield Prose(
                         _("This page is not available in your language. It is shown in {language}.").format(
-                            language=native_name(shown.language)
+                            language=name_in(shown.language, self.kiosk.language)
                         ),
                         classes="notice",
                     )

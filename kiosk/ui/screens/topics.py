@@ -9,7 +9,7 @@ from kiosk.content.library import PageKey, Shown
 from kiosk.content.models import Page
 from kiosk.content.text import one_line
 from kiosk.i18n import _
-from kiosk.i18n.locales import native_name
+from kiosk.i18n.locales import name_in
 from kiosk.ui.screens.base import KioskScreen
 from kiosk.ui.widgets.choices import Choice, ChoiceData, ChoiceList
 from kiosk.ui.widgets.text import Prose
@@ -21,7 +21,7 @@ def in_other_language(shown_language: str, visitor_language: str) -> str:
     """The short note that an item is not in the visitor's language."""
     if shown_language == visitor_language:
         return ""
-    return _("In {language}").format(language=native_name(shown_language))
+    return _("In {language}").format(language=name_in(shown_language, visitor_language))
 
 
 def short(text: str, limit: int = EXCERPT_CHARS) -> str:
