@@ -95,6 +95,68 @@ class StaffSettings(_Section):
     pin_hash: str | None = None
 
 
+class SlotSettings(_Section):
+    """Where free appointment slots come from (a ZMS citizen API); without ``base_url`` none are shown."""
+
+    base_url: str | None = None
+    office_id: int | None = Field(default=None, ge=1, le=2**31 - 1)
+    service_ids: list[int] = Field(default_factory=list, max_length=9)
+    days_ahead: int = Field(default=14, ge=1, le=180)
+    cache_s: int = Field(default=300, ge=0, le=24 * 3600)
+    timeout_s: float = Field(default=10, gt=0, le=120)
+    #: The booking page for a service, with ``{service_id}`` and ``{office_id}`` filled in; None: the
+    #: office's own ``appointment_url`` from the content.
+    booking_url: str | None = None
+
+    @field_validator("base_url")
+    @classmethod
+    def _https_only(cls, value: str | None) -> str | None:
+        """As for [api] base_url: TLS, except for a server on this very machine."""
+        if value is None or value == "":
+            return None
+        parts = urlsplit(value)
+        if parts.scheme not in ("https", "http") or not parts.hostname:
+            raise ValueError("must be an https:// URL such as https://termine.example.de/api/citizen")
+        if parts.scheme == "http" and parts.hostname not in LOOPBACK_HOSTS:
+            raise ValueError("must use https:// (plain http is allowed only for 127.0.0.1)")
+        if parts.username or parts.password or parts.query or parts.fragment:
+            raise ValueError("must not contain a user name, password, query or fragment")
+        return value.rstrip("/")
+
+    @field_validator("service_ids")
+    @classmethod
+    def _service_ids(cls, value: list[int]) -> list[int]:
+        if any(not 1 <= service <= 2**31 - 1 for service in value):
+            raise ValueError("service ids are positive whole numbers")
+        if len(set(value)) != len(value):
+            raise ValueError("a service is listed twice")
+        return value
+
+    @field_validator("booking_url")
+    @classmethod
+    def _booking_template(cls, value: str | None) -> str | None:
+        if value is None or value == "":
+            return None
+        try:
+            filled = value.format(service_id=1, office_id=1)
+        except (KeyError, IndexError, ValueError):
+            raise ValueError("may contain only {service_id} and {office_id} as placeholders") from None
+        if not filled.startswith("https://"):
+            raise ValueError("must be an https:// URL")
+        return value
+
+    @model_validator(mode="after")
+    def _complete(self) -> SlotSettings:
+        if self.base_url is not None and (self.office_id is None or not self.service_ids):
+            raise ValueError("with base_url, office_id and service_ids are needed too")
+        return self
+
+    @property
+    def enabled(self) -> bool:
+        """True when the kiosk should ask for free slots at all."""
+        return self.base_url is not None and self.office_id is not None and bool(self.service_ids)
+
+
 def _xdg(env_name: str, fallback: str) -> Path:
     base = os.environ.get(env_name) or str(Path.home() / fallback)
     return Path(base) / "kiosk"
@@ -129,6 +191,7 @@ class Settings(BaseSettings):
     links: LinkSettings = Field(default_factory=LinkSettings)
     staff: StaffSettings = Field(default_factory=StaffSettings)
     paths: PathSettings = Field(default_factory=PathSettings)
+    slots: SlotSettings = Field(default_factory=SlotSettings)
 
     @classmethod
     def settings_customise_sources(
