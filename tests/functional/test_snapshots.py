@@ -41,7 +41,9 @@ def test_screen(
 
 
 @pytest.mark.parametrize("size", [(80, 24), (120, 40)], ids=["80x24", "120x40"])
-def test_welcome(snap_compare: Callable[..., bool], make_app: Callable[..., Any], size: tuple[int, int]) -> None:
+def test_welcome(
+    snap_compare: Callable[..., bool], make_app: Callable[..., Any], size: tuple[int, int]
+) -> None:
     assert snap_compare(make_app(), terminal_size=size)
 
 
