@@ -1,69 +1,207 @@
-"""Events in the next 30 days, recurring ones expanded."""
+"""Events in the next 30 days, recurring ones expanded: Today, This week or All; past ones leave."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from dataclasses import dataclass
+from datetime import UTC, datetime, time, timedelta
+from typing import Literal
 
 from textual.app import ComposeResult
-from textual.containers import VerticalScroll
+from textual.binding import Binding
+from textual.containers import Horizontal, VerticalScroll
+from textual.widget import Widget
+from textual.widgets import Button
 
+from kiosk.content.hours import BERLIN, local_datetime
+from kiosk.content.library import Shown
+from kiosk.content.models import Event
 from kiosk.content.recurrence import Occurrence, occurrences
 from kiosk.i18n import _
 from kiosk.i18n.formatting import format_date, format_time
 from kiosk.ui.screens.base import KioskScreen
 from kiosk.ui.screens.topics import in_other_language, short
 from kiosk.ui.widgets.choices import Choice, ChoiceData, ChoiceList
-from kiosk.ui.widgets.text import Prose
+from kiosk.ui.widgets.text import Prose, visual
 
 DAYS_AHEAD = 30
+#: How often the list looks at the clock again, so that events that are over leave it.
+REFRESH_S = 60.0
+
+EventFilter = Literal["today", "week", "all"]
+FILTERS: tuple[EventFilter, ...] = ("today", "week", "all")
 
 
 def when(occurrence: Occurrence) -> str:
+    """ "Tuesday, 3 March 2026, 18:00–20:00"; the end's date too when it is another day."""
+    start, end = occurrence.start.astimezone(BERLIN), occurrence.end.astimezone(BERLIN)
+    first = format_date(start.date(), "full")
     if occurrence.event.all_day:
-        return format_date(occurrence.start.date(), "full")
-    day = format_date(occurrence.start.date(), "full")
-    return f"{day}, {format_time(occurrence.start)}–{format_time(occurrence.end)}"
+        # An all-day end is the midnight after the last day.
+        last_day = max(start.date(), (end - timedelta(days=1)).date())
+        return first if last_day == start.date() else f"{first} – {format_date(last_day, 'full')}"
+    if end <= start:
+        return f"{first}, {format_time(start)}"
+    if end.date() == start.date():
+        return f"{first}, {format_time(start)}–{format_time(end)}"
+    return f"{first}, {format_time(start)} – {format_date(end.date(), 'full')}, {format_time(end)}"
+
+
+def window_end(chosen: EventFilter, now: datetime) -> datetime:
+    """Where a filter's window ends: tonight's midnight, next Monday's, or 30 days from now."""
+    today = now.astimezone(BERLIN).date()
+    if chosen == "today":
+        return local_datetime(today + timedelta(days=1), time(0))
+    if chosen == "week":
+        return local_datetime(today + timedelta(days=7 - today.weekday()), time(0))
+    return now + timedelta(days=DAYS_AHEAD)
+
+
+@dataclass(frozen=True, slots=True)
+class Listed:
+    """One line of the list: an occurrence and the language its event is written in."""
+
+    occurrence: Occurrence
+    language: str
+
+    @property
+    def key(self) -> tuple[int, str, datetime]:
+        return (self.occurrence.event.id, self.occurrence.event.title, self.occurrence.start.astimezone(UTC))
+
+
+def upcoming(shown: list[Shown[Event]], now: datetime, chosen: EventFilter) -> list[Listed]:
+    """The occurrences still ahead (or under way) in the filter's window, soonest first."""
+    language_of = {id(s.item): s.language for s in shown}
+    found = occurrences([s.item for s in shown], now, window_end(chosen, now))
+    return [Listed(o, language_of[id(o.event)]) for o in found]
 
 
 class EventsScreen(KioskScreen):
+    """The list of events with three filters; keys T, W and A choose them, 1–9 open an event."""
+
+    BINDINGS = [
+        Binding("t", "filter('today')", show=False),
+        Binding("w", "filter('week')", show=False),
+        Binding("a", "filter('all')", show=False),
+    ]
+    DEFAULT_CSS = """
+    #event-filters { height: auto; padding: 0 1; margin: 0 0 1 0; }
+    #event-filters Button { height: 3; min-width: 14; width: auto; margin: 0 1 0 0; }
+    #event-filters Button.-chosen { background: $accent; color: $background; text-style: bold; }
+    """
+
     def __init__(self) -> None:
         super().__init__()
-        self.listed: list[tuple[Occurrence, str]] = []
+        self.chosen: EventFilter = "all"
+        self.listed: list[Listed] = []
 
     def title_text(self) -> str:
         return _("Events")
 
+    def hints(self) -> str:
+        return _("T today · W this week · A all · 1–9 choose · Esc back · F2 language")
+
+    def filter_label(self, name: EventFilter) -> str:
+        return {"today": _("Today"), "week": _("This week"), "all": _("All")}[name]
+
     def compose_body(self) -> ComposeResult:
-        now = self.kiosk.clock()
-        shown_events = self.kiosk.library.events()
-        language_of = {id(s.item): s.language for s in shown_events}
-        found = occurrences([s.item for s in shown_events], now, now + timedelta(days=DAYS_AHEAD))
-        self.listed = [(o, language_of.get(id(o.event), self.kiosk.language)) for o in found]
-        with VerticalScroll(id="body"):
-            if not self.listed:
-                yield Prose(
-                    _(
-                        "No events are planned in the next 30 days. "
-                        "Ask us at the office about language cafés and information evenings."
-                    ),
-                    classes="empty",
+        self.listed = self.compute()
+        with Horizontal(id="event-filters"):
+            for name in FILTERS:
+                yield Button(
+                    visual(self.filter_label(name)),
+                    id=f"filter-{name}",
+                    classes="-chosen" if name == self.chosen else "",
                 )
-                return
-            yield ChoiceList(
-                [
-                    ChoiceData(
-                        o.event.title,
-                        short(" · ".join(p for p in (when(o), o.event.place_name, o.event.excerpt) if p)),
-                        in_other_language(lang, self.kiosk.language),
-                    )
-                    for o, lang in self.listed
-                ],
-                id="events",
+        with VerticalScroll(id="body"):
+            yield from self.list_widgets()
+
+    def compute(self) -> list[Listed]:
+        return upcoming(self.kiosk.library.events(), self.kiosk.clock(), self.chosen)
+
+    def list_widgets(self) -> list[Widget]:
+        if not self.listed:
+            empty = {
+                "today": _("No events today."),
+                "week": _("No more events this week."),
+                "all": _(
+                    "No events are planned in the next 30 days. "
+                    "Ask us at the office about language cafés and information evenings."
+                ),
+            }[self.chosen]
+            return [Prose(empty, classes="empty")]
+        visitor = self.kiosk.language
+        items = []
+        for listed in self.listed:
+            event = listed.occurrence.event
+            line = " · ".join(part for part in (when(listed.occurrence), event.place_name) if part)
+            excerpt = short(event.excerpt)
+            items.append(
+                ChoiceData(
+                    event.title,
+                    f"{line}\n{excerpt}" if excerpt else line,
+                    in_other_language(listed.language, visitor),
+                )
             )
+        return [ChoiceList(items, id="events")]
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        self.set_interval(REFRESH_S, self.refresh_listing)
+
+    async def refresh_listing(self) -> None:
+        """Look at the clock again; rebuild the list only if what it shows has changed."""
+        fresh = self.compute()
+        if [item.key for item in fresh] == [item.key for item in self.listed]:
+            return
+        focused = self.focused
+        old_keys = [item.key for item in self.listed]
+        in_list = isinstance(focused, Choice) and focused.parent is not None and focused.parent.id == "events"
+        was = old_keys[focused.number - 1] if in_list and isinstance(focused, Choice) else None
+        self.listed = fresh
+        await self.rebuild_list()
+        if not in_list or not isinstance(focused, Choice):
+            return
+        keys = [item.key for item in fresh]
+        choices = self.choices()
+        if was in keys:
+            # The visitor's item is still there: focus stays on it, whatever left above it.
+            choices[keys.index(was)].focus(scroll_visible=False)
+        elif choices:
+            choices[min(focused.number - 1, len(choices) - 1)].focus()
+        else:
+            self.query_one(f"#filter-{self.chosen}", Button).focus()
+
+    def choices(self) -> list[Choice]:
+        lists = list(self.query("#events").results(ChoiceList))
+        return lists[0].choices if lists else []
+
+    async def rebuild_list(self) -> None:
+        body = self.query_one("#body", VerticalScroll)
+        y = body.scroll_y
+        await body.remove_children()
+        await body.mount_all(self.list_widgets())
+        body.scroll_to(y=y, animate=False, immediate=True)
+
+    async def action_filter(self, name: EventFilter) -> None:
+        self.chosen = name
+        for button_name in FILTERS:
+            self.query_one(f"#filter-{button_name}", Button).set_class(button_name == name, "-chosen")
+        self.listed = self.compute()
+        await self.rebuild_list()
+        self.query_one("#body", VerticalScroll).scroll_home(animate=False, immediate=True)
+        if not isinstance(self.focused, Button):
+            self.focus_first()
+
+    async def on_button_pressed(self, event: Button.Pressed) -> None:
+        name = (event.button.id or "").removeprefix("filter-")
+        if name in FILTERS:
+            event.stop()
+            await self.action_filter(name)
 
     def on_choice_chosen(self, event: Choice.Chosen) -> None:
         event.stop()
         from kiosk.ui.screens.event import EventScreen
 
-        occurrence, _lang = self.listed[event.choice.number - 1]
-        self.app.push_screen(EventScreen(occurrence))
+        number = event.choice.number
+        if 1 <= number <= len(self.listed):
+            self.app.push_screen(EventScreen(self.listed[number - 1].occurrence))
