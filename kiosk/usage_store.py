@@ -1,0 +1,311 @@
+"""The usage file: anonymous hourly counts and the feedback outbox, in ``state_dir/usage.sqlite3``.
+
+Kept apart from the content store on purpose. Content can always be fetched again, so a damaged
+content file is moved aside and refilled; this file holds the only copy of visitors' feedback until
+the server has it. And its small writes must never wait behind a sync committing megabytes of
+content. Counts are kept per day and hour in a table without row ids, so the file records no order
+of events: nothing links one count to another, and nothing is finer than the hour.
+"""
+
+from __future__ import annotations
+
+import logging
+import sqlite3
+import threading
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any, Literal, NamedTuple
+from zoneinfo import ZoneInfo
+
+from kiosk.store import StoreError, StoreWriteError
+
+log = logging.getLogger(__name__)
+
+BERLIN = ZoneInfo("Europe/Berlin")
+FILE_NAME = "usage.sqlite3"
+SCHEMA_VERSION = 1
+FeedbackKind = Literal["page", "event", "place"]
+Rating = Literal["up", "down"]
+FEEDBACK_KINDS: tuple[FeedbackKind, ...] = ("page", "event", "place")
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS usage_counts (
+    day TEXT NOT NULL, hour INTEGER NOT NULL, event TEXT NOT NULL, language TEXT NOT NULL,
+    item TEXT NOT NULL, n INTEGER NOT NULL,
+    PRIMARY KEY (day, hour, event, language, item)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS feedback_outbox (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    region TEXT NOT NULL, language TEXT NOT NULL, kind TEXT NOT NULL, slug TEXT NOT NULL,
+    rating TEXT NOT NULL CHECK (rating IN ('up', 'down')),
+    given_hour TEXT NOT NULL,               -- "2026-11-23 10": nothing finer
+    attempts INTEGER NOT NULL DEFAULT 0,
+    next_try REAL NOT NULL DEFAULT 0,       -- seconds since the epoch: comparable across DST
+    last_error TEXT
+);
+"""
+_ADD_COUNT = (
+    "INSERT INTO usage_counts (day, hour, event, language, item, n) VALUES (?, ?, ?, ?, ?, ?) "
+    "ON CONFLICT (day, hour, event, language, item) DO UPDATE SET n = n + excluded.n"
+)
+
+
+class CountKey(NamedTuple):
+    """One hourly bucket of one kind of event."""
+
+    day: str  # ISO date in Berlin
+    hour: int  # 0-23, Berlin
+    event: str
+    language: str = ""
+    item: str = ""
+
+    @classmethod
+    def at(cls, when: datetime, event: str, language: str = "", item: str = "") -> CountKey:
+        local = when.astimezone(BERLIN)
+        return cls(local.date().isoformat(), local.hour, event, language, item)
+
+
+class HourCount(NamedTuple):
+    """A stored count: how often ``event`` happened in one hour."""
+
+    day: str
+    hour: int
+    event: str
+    language: str
+    item: str
+    n: int
+
+
+@dataclass(frozen=True, slots=True)
+class Feedback:
+    """A visitor's answer to "Was this helpful?" about one page, event or place."""
+
+    region: str
+    language: str  # the language of the item rated (its slug belongs to that translation)
+    kind: FeedbackKind
+    slug: str
+    rating: Rating
+
+
+@dataclass(frozen=True, slots=True)
+class Waiting:
+    """Feedback in the outbox: not yet accepted by the server."""
+
+    id: int
+    feedback: Feedback
+    given_hour: str
+    attempts: int
+    next_try: float
+    last_error: str | None
+
+
+class UsageStore:
+    """The usage file; safe to share between the event loop and worker threads."""
+
+    def __init__(self, path: Path, *, clock: Callable[[], datetime] | None = None) -> None:
+        self.path = path
+        self._clock = clock or (lambda: datetime.now(BERLIN))
+        self._lock = threading.RLock()
+        self._write_failing = False
+        self.read_only = False
+        self._db = self._connect()
+
+    @classmethod
+    def open(cls, state_dir: Path, *, clock: Callable[[], datetime] | None = None) -> UsageStore:
+        """The usage file in ``state_dir`` (created if needed)."""
+        try:
+            state_dir.mkdir(parents=True, exist_ok=True)
+        except OSError as error:
+            if not (state_dir / FILE_NAME).exists():
+                raise StoreError(f"cannot create {state_dir}: {error.strerror or error}") from None
+        return cls(state_dir / FILE_NAME, clock=clock)
+
+    def close(self) -> None:
+        with self._lock:
+            self._db.close()
+
+    # -- opening, recovery -------------------------------------------------------------------------
+
+    def _connect(self) -> sqlite3.Connection:
+        try:
+            return self._open_checked()
+        except _Damaged as damage:
+            self._move_aside(str(damage))
+        except sqlite3.DatabaseError as error:
+            if _error_code(error) in _READ_ONLY_CODES and self.path.exists():
+                log.error("usage file %s is not writable (%s); reading only", self.path, error)
+                self.read_only = True
+                try:
+                    uri = f"{self.path.as_uri()}?mode=ro"
+                    return sqlite3.connect(uri, uri=True, check_same_thread=False)
+                except sqlite3.DatabaseError as again:
+                    raise StoreError(f"{self.path}: cannot open: {again}") from None
+            raise StoreError(f"cannot open {self.path}: {error}") from None
+        try:
+            return self._open_checked()
+        except (_Damaged, sqlite3.DatabaseError) as error:
+            raise StoreError(f"cannot open even a fresh usage file at {self.path}: {error}") from None
+
+    def _open_checked(self) -> sqlite3.Connection:
+        db = sqlite3.connect(self.path, timeout=10, isolation_level=None, check_same_thread=False)
+        try:
+            db.execute("PRAGMA journal_mode=WAL")
+            db.execute("PRAGMA synchronous=FULL")  # feedback on disk before the visitor is thanked
+            check = db.execute("PRAGMA quick_check").fetchone()[0]
+            if check != "ok":
+                raise _Damaged(f"quick_check: {check[:200]}")
+            version = db.execute("PRAGMA user_version").fetchone()[0]
+            if version > SCHEMA_VERSION:
+                raise _Damaged(f"written by a newer kiosk (schema {version})")
+            db.executescript(_SCHEMA)
+            db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
+        except sqlite3.DatabaseError as error:
+            db.close()
+            if _error_code(error) in _DAMAGED_CODES:
+                raise _Damaged(str(error)) from None
+            raise
+        except BaseException:
+            db.close()
+            raise
+        return db
+
+    def _move_aside(self, why: str) -> None:
+        # Never deleted: feedback still waiting in a damaged file can be recovered by hand.
+        stamp = self._clock().strftime("%Y%m%dT%H%M%S")
+        target = self.path.with_name(f"{self.path.name}.corrupt-{stamp}")
+        log.error("usage file %s is damaged (%s); moved to %s, starting fresh", self.path, why, target.name)
+        for suffix in ("", "-wal", "-shm"):
+            part = Path(f"{self.path}{suffix}")
+            if part.exists():
+                part.rename(Path(f"{target}{suffix}"))
+
+    # -- writing -----------------------------------------------------------------------------------
+
+    @contextmanager
+    def _transaction(self, what: str) -> Iterator[sqlite3.Connection]:
+        with self._lock:
+            try:
+                if self.read_only:
+                    raise sqlite3.OperationalError("the usage file is open read-only")
+                self._db.execute("BEGIN IMMEDIATE")
+                try:
+                    yield self._db
+                    self._db.execute("COMMIT")
+                except BaseException:
+                    if self._db.in_transaction:
+                        self._db.execute("ROLLBACK")
+                    raise
+            except sqlite3.Error as error:
+                message = f"cannot write {what} to {self.path}: {error}"
+                if not self._write_failing:
+                    log.error("%s", message)
+                self._write_failing = True
+                raise StoreWriteError(message) from None
+            if self._write_failing:
+                log.info("usage file %s is writable again", self.path)
+                self._write_failing = False
+
+    def add_counts(self, counts: Mapping[CountKey, int]) -> None:
+        """Add hourly counts in one transaction; raises :class:`StoreWriteError` (logged once)."""
+        if not counts:
+            return
+        with self._transaction("usage counts") as db:
+            db.executemany(_ADD_COUNT, [(*key, n) for key, n in counts.items()])
+
+    def put_feedback(self, feedback: Feedback, counted: CountKey) -> int:
+        """Put feedback in the outbox and count it in its hour, in one commit; its id once on disk."""
+        with self._transaction("feedback") as db:
+            cursor = db.execute(
+                "INSERT INTO feedback_outbox (region, language, kind, slug, rating, given_hour) "
+                "VALUES (?, ?, ?, ?, ?, ?)",
+                (
+                    feedback.region,
+                    feedback.language,
+                    feedback.kind,
+                    feedback.slug,
+                    feedback.rating,
+                    f"{counted.day} {counted.hour:02d}",
+                ),
+            )
+            db.execute(_ADD_COUNT, (*counted, 1))
+            return int(cursor.lastrowid or 0)
+
+    def delivered(self, feedback_id: int) -> None:
+        """The server accepted it: out of the outbox."""
+        with self._transaction("a delivered feedback") as db:
+            db.execute("DELETE FROM feedback_outbox WHERE id = ?", (feedback_id,))
+
+    def postpone(self, feedback_id: int, until: float, error: str) -> None:
+        """Not accepted this time: try again at ``until`` (epoch seconds), remembering why."""
+        with self._transaction("a feedback's next try") as db:
+            db.execute(
+                "UPDATE feedback_outbox SET attempts = attempts + 1, next_try = ?, last_error = ? "
+                "WHERE id = ?",
+                (until, error[:300], feedback_id),
+            )
+
+    # -- reading -----------------------------------------------------------------------------------
+
+    def _query(self, sql: str, args: Sequence[Any] = ()) -> list[Any]:
+        with self._lock:
+            try:
+                return self._db.execute(sql, args).fetchall()
+            except sqlite3.DatabaseError as error:
+                raise StoreError(f"cannot read {self.path}: {error}") from None
+
+    def counts(self, first: date | None = None, last: date | None = None) -> list[HourCount]:
+        """Stored counts from ``first`` to ``last`` (both included, either open), oldest first."""
+        rows = self._query(
+            "SELECT day, hour, event, language, item, n FROM usage_counts "
+            "WHERE day >= ? AND day <= ? ORDER BY day, hour, event, language, item",
+            ((first or date.min).isoformat(), (last or date.max).isoformat()),
+        )
+        return [HourCount(*row) for row in rows]
+
+    def waiting(self, due_before: float | None = None, limit: int = 1000) -> list[Waiting]:
+        """Feedback in the outbox, oldest first (only that due before ``due_before`` if given)."""
+        rows = self._query(
+            "SELECT id, region, language, kind, slug, rating, given_hour, attempts, next_try, last_error "
+            "FROM feedback_outbox WHERE next_try <= ? ORDER BY next_try, id LIMIT ?",
+            (float("inf") if due_before is None else due_before, limit),
+        )
+        return [
+            Waiting(row[0], Feedback(row[1], row[2], row[3], row[4], row[5]), row[6], row[7], row[8], row[9])
+            for row in rows
+        ]
+
+    def next_try(self) -> float | None:
+        """When the outbox next has something due (epoch seconds), or None when it is empty."""
+        rows = self._query("SELECT min(next_try) FROM feedback_outbox")
+        return None if not rows or rows[0][0] is None else float(rows[0][0])
+
+    def outbox_size(self) -> int:
+        return int(self._query("SELECT count(*) FROM feedback_outbox")[0][0])
+
+
+class _Damaged(Exception):
+    """The file is not a usable usage file: corrupt, truncated, not SQLite, or from a newer schema."""
+
+
+_DAMAGED_CODES = frozenset({sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB})
+_READ_ONLY_CODES = frozenset({sqlite3.SQLITE_READONLY, sqlite3.SQLITE_CANTOPEN, sqlite3.SQLITE_PERM})
+
+
+def _error_code(error: sqlite3.Error) -> int:
+    return getattr(error, "sqlite_errorcode", 0) & 0xFF  # the primary code of an extended one
+
+
+__all__ = [
+    "FEEDBACK_KINDS",
+    "FILE_NAME",
+    "CountKey",
+    "Feedback",
+    "FeedbackKind",
+    "HourCount",
+    "Rating",
+    "UsageStore",
+    "Waiting",
+]
