@@ -171,28 +171,59 @@ def describe_answer(answer: SlotAnswer, days_ahead: int) -> str:
 
 
 class FreeAppointments(Vertical):
-    """The next free appointment for each service, asked for in the background."""
+    """The next free appointment for each service, asked for in the background.
+
+    ``booking`` maps a service to its booking page; its button shows that page's code in the deck
+    ``deck_id``.
+    """
 
     DEFAULT_CSS = """
     FreeAppointments { height: auto; }
     FreeAppointments .slot-service { margin: 1 0 0 0; }
+    FreeAppointments Button { height: 3; min-width: 16; width: auto; margin: 1 0 0 0; }
     """
 
-    def __init__(self, source: SlotSource, office_id: int, service_ids: list[int], days_ahead: int) -> None:
+    def __init__(
+        self,
+        source: SlotSource,
+        office_id: int,
+        service_ids: list[int],
+        days_ahead: int,
+        *,
+        booking: dict[int, str] | None = None,
+        deck_id: str = "",
+    ) -> None:
         super().__init__(id="free-appointments")
         self.source = source
         self.office_id = office_id
         self.service_ids = list(service_ids)
         self.days_ahead = days_ahead
+        self.booking = booking or {}
+        self.deck_id = deck_id
         self.answers: list[SlotAnswer] = []
 
     def compose(self) -> ComposeResult:
         yield Prose(Text(_("Free appointments"), style="bold underline"), classes="block-heading")
+        policy: LinkPolicy = self.app.link_policy  # type: ignore[attr-defined]
         for service_id in self.service_ids:
             name = Prose("", id=f"slot-name-{service_id}", classes="slot-service")
             name.display = False
             yield name
             yield Prose(_("Looking for free appointments…"), id=f"slot-{service_id}", classes="slot")
+            link = self.booking.get(service_id, "")
+            if self.deck_id and link and policy.qr_target(link) is not None:
+                yield Button(visual(_("Show the booking code")), id=f"slot-book-{service_id}")
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        service = (event.button.id or "").removeprefix("slot-book-")
+        if not service.isdigit():
+            return
+        event.stop()
+        link = self.booking.get(int(service), "")
+        for deck in self.screen.query(f"#{self.deck_id}").results(HandOffDeck):
+            for index, code in enumerate(deck.codes):
+                if code.link == link:
+                    deck.show(index)
 
     def on_mount(self) -> None:
         self.fetch()

@@ -1,23 +1,35 @@
-"""Office hours and appointments: the week with today marked, open now, and how to book."""
+"""Opening hours and appointments: a place's week with today marked, open now, and how to book.
+
+The office's screen also lists the other places with opening hours, and, when a slot source is
+configured, the next free appointment for each service. Booking is handed to the visitor's phone
+as QR codes (phone, e-mail, booking page): nothing personal is ever typed into the kiosk.
+"""
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from rich.text import Text
 from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 
-from kiosk.content.hours import DayView, local_datetime, status_at, week
+from kiosk.content.hours import BERLIN, DayView, local_datetime, status_at, week
+from kiosk.content.library import Shown
+from kiosk.content.models import Place
 from kiosk.i18n import _
 from kiosk.i18n.formatting import format_time, format_weekday
 from kiosk.qr import mailto_link, tel_link
 from kiosk.ui.hours_text import describe_status
+from kiosk.ui.screens.appointments import Code, DeckButtons, FreeAppointments, HandOffDeck, slot_source
 from kiosk.ui.screens.base import KioskScreen
-from kiosk.ui.widgets.handoff import HandOff
+from kiosk.ui.screens.topics import in_other_language
+from kiosk.ui.widgets.choices import Choice, ChoiceData, ChoiceList
 from kiosk.ui.widgets.text import Prose
 
 
 def day_line(day: DayView) -> Text:
-    """ "Monday     09:00–12:00", today marked and bold."""
+    """ "Monday: 09:00–12:00", today marked and bold."""
     if day.closed:
         hours = _("closed")
     elif day.all_day:
@@ -33,7 +45,7 @@ def day_line(day: DayView) -> Text:
         hours = (
             _("by appointment only") if day.closed or not day.slots else f"{hours} ({_('by appointment')})"
         )
-    marker = "» " if day.is_today else "  "
+    marker = "▶ " if day.is_today else "  "
     line = Text(f"{marker}{format_weekday(day.date)}: {hours}")
     if day.is_today:
         line.stylize("bold")
@@ -48,49 +60,197 @@ def place_hours(now_text: str, days: list[DayView]) -> list[Prose]:
     return widgets
 
 
+def has_hours(place: Place) -> bool:
+    return place.opening_hours is not None or place.temporarily_closed
+
+
+def phones_and_emails(place: Place) -> tuple[list[str], list[str]]:
+    """The place's phone numbers and e-mail addresses, its own first, each once."""
+    phones = [p.strip() for p in (place.phone, *(c.phone for c in place.contacts)) if p.strip()]
+    emails = [e.strip() for e in (place.email, *(c.email for c in place.contacts)) if e.strip()]
+    return list(dict.fromkeys(phones)), list(dict.fromkeys(emails))
+
+
 class HoursScreen(KioskScreen):
-    """Our office's week, its status now, and phone / e-mail as QR codes for booking."""
+    """One place's hours (our office's without ``place_id``) and every way to book, as QR codes."""
+
+    BINDINGS = [Binding("c", "next_code", show=False)]
+
+    def __init__(self, place_id: int | None = None) -> None:
+        super().__init__()
+        self.place_id = place_id
+        self.others: list[Shown[Place]] = []
+
+    # -- what is shown --------------------------------------------------------------------------------
+    def office(self) -> Place | None:
+        shown = self.kiosk.library.office(self.kiosk.settings.display.office_place_id)
+        return shown.item if shown else None
+
+    def place(self) -> Place | None:
+        if self.place_id is None:
+            return self.office()
+        return next((s.item for s in self.kiosk.library.places() if s.item.id == self.place_id), None)
+
+    def is_office(self, place: Place) -> bool:
+        office = self.office()
+        return office is not None and office.id == place.id
 
     def title_text(self) -> str:
-        return _("Office hours and appointments")
+        place = self.place()
+        if self.place_id is None or place is None:
+            return _("Office hours and appointments")
+        return place.name
 
     def hints(self) -> str:
-        return _("Arrows scroll · Esc back · Home start page · F2 language")
+        if self.others:
+            return _("Arrows scroll · 1–9 other places · C next code · Esc back · F2 language")
+        return _("Arrows scroll · C next code · Esc back · Home start page · F2 language")
+
+    def compose(self) -> ComposeResult:
+        # The list of other places decides the hints, which the frame draws before the body.
+        place = self.place()
+        self.others = self.other_places(place) if self.place_id is None else []
+        yield from super().compose()
+
+    def other_places(self, place: Place | None) -> list[Shown[Place]]:
+        own = place.id if place is not None else None
+        return [s for s in self.kiosk.library.places() if s.item.id != own and has_hours(s.item)]
+
+    def booking_codes(self, place: Place) -> list[Code]:
+        phones, emails = phones_and_emails(place)
+        codes: list[Code] = []
+        if phones and (tel := tel_link(phones[0])):
+            codes.append(Code(tel, _("Call us"), _("Phone"), "phone"))
+        if emails and (mail := mailto_link(emails[0])):
+            codes.append(Code(mail, _("Write an e-mail"), _("E-mail"), "email"))
+        if place.appointment_url:
+            codes.append(Code(place.appointment_url, _("Book online"), _("Booking page"), "booking"))
+        links = [
+            link
+            for link in dict.fromkeys(self.service_booking(place).values())
+            if link != place.appointment_url
+        ]
+        for number, link in enumerate(links, start=1):
+            label = _("Booking page") if len(links) == 1 else f"{_('Booking page')} {number}"
+            codes.append(Code(link, _("Book online"), label, "booking"))
+        return codes
+
+    def service_booking(self, place: Place) -> dict[int, str]:
+        """Each configured service's booking page: from ``[slots] booking_url``, else the place's own."""
+        slots = self.kiosk.settings.slots
+        if not (self.is_office(place) and slots.enabled):
+            return {}
+        if slots.booking_url is None:
+            return {sid: place.appointment_url for sid in slots.service_ids if place.appointment_url}
+        return {
+            sid: slots.booking_url.format(service_id=sid, office_id=slots.office_id)
+            for sid in slots.service_ids
+        }
 
     def compose_body(self) -> ComposeResult:
-        office = self.kiosk.library.office(self.kiosk.settings.display.office_place_id)
-        if office is None:
-            yield Prose(_("The office hours are not available right now. Please ask at the office."))
+        place = self.place()
+        if place is None:
+            with VerticalScroll(id="body", can_focus=True):
+                yield Prose(
+                    _("The office hours are not available right now. Please ask at the office."),
+                    classes="empty",
+                )
+                yield from self.other_places_list()
             return
-        place = office.item
         now = self.kiosk.clock()
+        codes = self.booking_codes(place)
         with Horizontal(id="page-layout"):
             with VerticalScroll(id="body", can_focus=True):
                 yield Prose(Text(place.name, style="bold"), classes="place-name")
                 if place.address.one_line():
                     yield Prose(place.address.one_line(), classes="address")
-                if place.opening_hours is not None:
-                    status = status_at(place.opening_hours, now, place.temporarily_closed)
-                    yield from place_hours(
-                        describe_status(status, now), week(place.opening_hours, now.date())
-                    )
-                yield Prose(Text(_("Appointments"), style="bold underline"), classes="block-heading")
-                yield Prose(
-                    _("You can also come by appointment. Call us or write an e-mail to make one."),
-                    classes="block",
-                )
-                phones = [p for p in (place.phone, *(c.phone for c in place.contacts)) if p]
-                emails = [e for e in (place.email, *(c.email for c in place.contacts)) if e]
-                for phone in dict.fromkeys(phones):
-                    yield Prose(_("Phone: {number}").format(number=phone), classes="contact")
-                for email in dict.fromkeys(emails):
-                    yield Prose(_("E-mail: {address}").format(address=email), classes="contact")
+                yield from self.hours_part(place, now)
+                yield from self.appointments_part(place, codes)
+                yield from self.other_places_list()
             with Vertical(id="side"):
-                phone = next(iter(phones), "")
-                email = next(iter(emails), "")
-                if phone and (tel := tel_link(phone)):
-                    yield HandOff(tel, _("Call us"), kind="phone")
-                if email and (mail := mailto_link(email)):
-                    yield HandOff(mail, _("Write an e-mail"), kind="email")
-                if place.appointment_url:
-                    yield HandOff(place.appointment_url, _("Book online"), kind="booking")
+                yield HandOffDeck(codes, id="booking")
+
+    def hours_part(self, place: Place, now: datetime) -> ComposeResult:
+        if place.temporarily_closed:
+            yield Prose(
+                _("This place is temporarily closed. The usual opening hours are shown below."),
+                classes="notice",
+            )
+        if place.opening_hours is None:
+            if not place.temporarily_closed:
+                yield Prose(_("The opening hours are not listed. Please ask at the office."), classes="block")
+            return
+        status = status_at(place.opening_hours, now, place.temporarily_closed)
+        yield from place_hours(
+            describe_status(status, now), week(place.opening_hours, now.astimezone(BERLIN).date())
+        )
+
+    def appointments_part(self, place: Place, codes: list[Code]) -> ComposeResult:
+        yield Prose(Text(_("Appointments"), style="bold underline"), classes="block-heading")
+        hours = place.opening_hours
+        if hours is not None and any(day.appointment_only for day in hours.days):
+            yield Prose(
+                _("On days marked “by appointment only”, please make an appointment first."), classes="block"
+            )
+        phones, emails = phones_and_emails(place)
+        if codes or phones or emails:
+            yield Prose(
+                _(
+                    "To make an appointment, call, write an e-mail or use the booking page. "
+                    "Scan a code with your phone's camera: you never type anything here."
+                ),
+                classes="block",
+            )
+        else:
+            yield Prose(_("Please ask at the office how to make an appointment."), classes="block")
+        for phone in phones:
+            yield Prose(_("Phone: {number}").format(number=phone), classes="contact")
+        for email in emails:
+            yield Prose(_("E-mail: {address}").format(address=email), classes="contact")
+        yield DeckButtons("booking", codes)
+        source = slot_source(self.kiosk)
+        slots = self.kiosk.settings.slots
+        if source is not None and self.is_office(place) and slots.office_id is not None:
+            yield FreeAppointments(
+                source,
+                slots.office_id,
+                slots.service_ids,
+                slots.days_ahead,
+                booking=self.service_booking(place),
+                deck_id="booking",
+            )
+
+    def other_places_list(self) -> ComposeResult:
+        if not self.others:
+            return
+        now = self.kiosk.clock()
+        yield Prose(Text(_("Opening hours of other places"), style="bold underline"), classes="block-heading")
+        yield ChoiceList(
+            [
+                ChoiceData(
+                    shown.item.name,
+                    describe_status(
+                        status_at(shown.item.opening_hours, now, shown.item.temporarily_closed), now
+                    ),
+                    in_other_language(shown.language, self.kiosk.language),
+                )
+                for shown in self.others
+            ],
+            id="places",
+        )
+
+    # -- behaviour ------------------------------------------------------------------------------------
+    def focus_first(self) -> None:
+        # The week comes first: focusing the list of other places would scroll it out of sight.
+        self.query_one("#body", VerticalScroll).focus(scroll_visible=False)
+
+    def on_choice_chosen(self, event: Choice.Chosen) -> None:
+        event.stop()
+        number = event.choice.number
+        if 1 <= number <= len(self.others):
+            self.app.push_screen(HoursScreen(self.others[number - 1].item.id))
+
+    def action_next_code(self) -> None:
+        decks = list(self.query("#booking").results(HandOffDeck))
+        if decks:
+            decks[0].show_next()
