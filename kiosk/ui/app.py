@@ -56,6 +56,8 @@ class KioskApp(App[None]):
         Binding("ctrl+p", "ignore", show=False, priority=True, system=True),
         Binding("ctrl+z,ctrl+backslash,ctrl+s", "ignore", show=False, priority=True, system=True),
         Binding("f1,f4,f5,f6,f7,f8,f9,f10,f11,f12", "ignore", show=False, priority=True, system=True),
+        # The hidden staff entry. Terminals report Ctrl+Alt+S as plain Ctrl+S, so a function key chord.
+        Binding("ctrl+f12", "staff", show=False, priority=True, system=True),
         Binding("f2", "choose_language", show=False, priority=True),
         Binding("home", "go_home", show=False, priority=True),
     ]
@@ -88,6 +90,7 @@ class KioskApp(App[None]):
         self.language = settings.display.default_language
         self._libraries: dict[str, Library] = {}
         self._last_input = monotonic()
+        self._corner_taps: list[float] = []
         self.link_policy = LinkPolicy.including_api_host(settings.links.allowed_hosts, settings.api.base_url)
         set_language(self.language)
 
@@ -178,7 +181,28 @@ class KioskApp(App[None]):
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, events.InputEvent) and not event.is_forwarded:
             self.note_activity()
+            if isinstance(event, (events.MouseDown, events.MouseUp)) and self._corner_tap(event):
+                return
         await super().on_event(event)
+
+    def _corner_tap(self, event: events.MouseDown | events.MouseUp) -> bool:
+        """Taps on the top-left cell only count towards the staff entry: five within 3 s open it."""
+        if (event.screen_x, event.screen_y) != (0, 0):
+            return False
+        if isinstance(event, events.MouseDown):
+            now = self.monotonic()
+            self._corner_taps = [tap for tap in self._corner_taps if now - tap <= 3.0] + [now]
+            if len(self._corner_taps) >= 5:
+                self._corner_taps = []
+                self.action_staff()
+        return True
+
+    def action_staff(self) -> None:
+        """Ctrl+F12 or five corner taps: the staff PIN pad (once; never over the idle countdown)."""
+        from kiosk.ui.screens.staff import PinPadScreen, StaffScreen
+
+        if not isinstance(self.screen, (PinPadScreen, StaffScreen, IdleScreen)):
+            self.push_screen(PinPadScreen())
 
     def note_activity(self) -> None:
         self._last_input = self.monotonic()
