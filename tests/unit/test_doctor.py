@@ -15,7 +15,6 @@ import httpx
 import pytest
 
 from kiosk.config import Settings, load_settings
-from kiosk.i18n.catalogs import bundled_translations_dir
 from kiosk.ops.doctor import (
     Check,
     catalog_completeness,
@@ -87,7 +86,7 @@ def set_config(tmp_path: Path, text: str) -> Settings:
 
 
 def test_a_healthy_kiosk_passes_with_a_table_of_reasons(
-    tmp_path: Path, settings: Settings, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path, settings: Settings, own_translations: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     set_config(tmp_path, f'[staff]\npin_hash = "{hash_pin("2468", n=2**4)}"\n')
     fill_from_api(settings, NOW)
@@ -353,20 +352,51 @@ async def test_a_configured_language_the_region_lacks_is_a_warning(monkeypatch: 
 # --- translations ----------------------------------------------------------------------------------
 
 
-@pytest.fixture
-def own_translations(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    directory = tmp_path / "translations"
-    shutil.copytree(bundled_translations_dir(), directory)
-    monkeypatch.setenv("KIOSK_PATHS__TRANSLATIONS_DIR", str(directory))
-    return directory
+HEADER = """msgid ""
+msgstr ""
+"Language: {code}\\n"
+"Plural-Forms: nplurals=2; plural=(n != 1);\\n"
+"Content-Type: text/plain; charset=utf-8\\n"
+
+"""
+MESSAGES = {"Back": "Zurück", "Start over": "Neu beginnen", "Welcome": "Willkommen"}
 
 
 def po(directory: Path, code: str) -> Path:
     return directory / code / "LC_MESSAGES" / "kiosk.po"
 
 
-def test_the_bundled_catalogs_are_complete(settings: Settings) -> None:
-    assert [check.status for check in check_translations(settings)] == ["OK", "OK"]
+def write_catalog(directory: Path, code: str, translated: Mapping[str, str]) -> None:
+    path = po(directory, code)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    body = "".join(f'msgid "{key}"\nmsgstr "{value}"\n\n' for key, value in translated.items())
+    path.write_text(HEADER.format(code=code) + body, encoding="utf-8")
+
+
+@pytest.fixture
+def own_translations(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A template with three messages, German and English catalogs translating all three."""
+    directory = tmp_path / "translations"
+    directory.mkdir()
+    template = "".join(f'msgid "{key}"\nmsgstr ""\n\n' for key in MESSAGES)
+    (directory / "kiosk.pot").write_text(HEADER.format(code="") + template, encoding="utf-8")
+    write_catalog(directory, "de", MESSAGES)
+    write_catalog(directory, "en", {key: key for key in MESSAGES})
+    monkeypatch.setenv("KIOSK_PATHS__TRANSLATIONS_DIR", str(directory))
+    return directory
+
+
+def test_complete_catalogs_pass(own_translations: Path) -> None:
+    checks = check_translations(load_settings())
+    assert [(check.name, check.status) for check in checks] == [
+        ("translation de", "OK"),
+        ("translation en", "OK"),
+    ]
+    assert checks[0].reason == "100% translated (3 messages)"
+
+
+def test_the_bundled_catalogs_load(settings: Settings) -> None:
+    assert all(check.status != "FAIL" for check in check_translations(settings))
 
 
 def test_a_catalog_with_a_syntax_error_fails(own_translations: Path) -> None:
@@ -378,25 +408,28 @@ def test_a_catalog_with_a_syntax_error_fails(own_translations: Path) -> None:
 
 
 def test_an_incomplete_catalog_warns_with_counts(own_translations: Path) -> None:
+    # One message left out of the catalog though the template has it, one marked fuzzy.
+    write_catalog(own_translations, "de", {"Back": "Zurück", "Start over": "Neu beginnen"})
     path = po(own_translations, "de")
-    text = path.read_text(encoding="utf-8")
-    text = text.replace('msgstr "Hilfe für Neuzugewanderte in Mengede und Huckarde"', 'msgstr ""')
-    text = text.replace('msgid "Back"\n', '#, fuzzy\nmsgid "Back"\n')
-    # One message emptied, one marked fuzzy, one dropped from the catalog but still in the template.
-    start = text.index('msgid "Start over"')
-    end = text.index("\n\n", start)
-    path.write_text(text[:start] + text[end + 2 :], encoding="utf-8")
+    path.write_text(
+        path.read_text(encoding="utf-8").replace('msgid "Back"', '#, fuzzy\nmsgid "Back"'), encoding="utf-8"
+    )
     completeness = catalog_completeness(own_translations, "de")
     assert completeness is not None
-    assert (completeness.untranslated, completeness.fuzzy) == (2, 1)
+    assert (completeness.total, completeness.untranslated, completeness.fuzzy) == (3, 1, 1)
     check = by_name(check_translations(load_settings()))["translation de"]
-    assert check.status == "WARN" and "(2 untranslated, 1 fuzzy)" in check.reason
+    assert check.status == "WARN" and check.reason == "33% translated (1 untranslated, 1 fuzzy)"
+
+
+def test_a_translation_that_would_break_the_screen_is_named(own_translations: Path) -> None:
+    write_catalog(own_translations, "de", {**MESSAGES, "Welcome": "Willkommen {name}"})
+    check = by_name(check_translations(load_settings()))["translation de"]
+    assert check.status == "WARN" and "1 ignored" in check.reason
 
 
 def test_a_missing_catalog_warns(own_translations: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     shutil.rmtree(own_translations / "en")
     monkeypatch.setenv("KIOSK_DISPLAY__LANGUAGES", '["de", "tr", "en"]')
-    shutil.rmtree(own_translations / "tr")
     checks = by_name(check_translations(load_settings()))
     assert checks["translation tr"].status == "WARN" and "read English" in checks["translation tr"].reason
     assert checks["translation en"].status == "OK", "English is the language the messages are written in"
