@@ -110,7 +110,8 @@ async def test_filters_today_this_week_and_all_by_key_and_by_touch(settings: Set
         await pilot.click("#filter-today")
         await pilot.pause()
         assert titles(app) == ["Offene Beratung", "Elternabend Kita"]
-        assert "T today" in screen_text(app), "the letter keys are named in the hints"
+        hints = str(app.screen.query_one("#hints", Prose).text)
+        assert hints.startswith("T ") and " · W " in hints and " · A " in hints, "the letter keys are named"
 
 
 async def test_each_entry_says_when_and_where_in_the_visitors_language(settings: Settings) -> None:

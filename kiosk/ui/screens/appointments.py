@@ -57,6 +57,11 @@ def slot_source(kiosk: KioskApp) -> SlotSource | None:
 
 
 # -- one QR code at a time ----------------------------------------------------------------------------
+def button_label(text: str, chosen: bool) -> Text:
+    """A button's label, marked with "●" when it is the one chosen: colour alone is not enough."""
+    return visual(f"● {text}" if chosen else text)
+
+
 @dataclass(frozen=True, slots=True)
 class Code:
     """One QR code on offer: what it encodes, its caption, and the short name on its button."""
@@ -133,19 +138,23 @@ class DeckButtons(Grid):
         super().__init__(id=f"{deck_id}-buttons")
         self.deck_id = deck_id
         self.offered = codes
+        self.codes: list[Code] = []
 
     def compose(self) -> ComposeResult:
-        codes = allowed(self.offered, self.app.link_policy)  # type: ignore[attr-defined]
-        self.display = len(codes) > 1
-        self.styles.grid_size_columns = max(1, min(3, len(codes)))
-        for index, code in enumerate(codes):
+        self.codes = allowed(self.offered, self.app.link_policy)  # type: ignore[attr-defined]
+        self.display = len(self.codes) > 1
+        self.styles.grid_size_columns = max(1, min(3, len(self.codes)))
+        for index, code in enumerate(self.codes):
             yield Button(
-                visual(code.button), id=f"{self.deck_id}-{index}", classes="-chosen" if index == 0 else ""
+                button_label(code.button, index == 0),
+                id=f"{self.deck_id}-{index}",
+                classes="-chosen" if index == 0 else "",
             )
 
     def mark(self, index: int) -> None:
-        for button in self.query(Button):
-            button.set_class(button.id == f"{self.deck_id}-{index}", "-chosen")
+        for number, button in enumerate(self.query(Button)):
+            button.set_class(number == index, "-chosen")
+            button.label = button_label(self.codes[number].button, number == index)
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         event.stop()

@@ -18,10 +18,11 @@ from kiosk.content.models import Event
 from kiosk.content.recurrence import Occurrence, occurrences
 from kiosk.i18n import _
 from kiosk.i18n.formatting import format_date, format_time
+from kiosk.ui.screens.appointments import button_label
 from kiosk.ui.screens.base import KioskScreen
 from kiosk.ui.screens.topics import in_other_language, short
 from kiosk.ui.widgets.choices import Choice, ChoiceData, ChoiceList
-from kiosk.ui.widgets.text import Prose, visual
+from kiosk.ui.widgets.text import Prose
 
 DAYS_AHEAD = 30
 #: How often the list looks at the clock again, so that events that are over leave it.
@@ -108,7 +109,7 @@ class EventsScreen(KioskScreen):
         with Horizontal(id="event-filters"):
             for name in FILTERS:
                 yield Button(
-                    visual(self.filter_label(name)),
+                    button_label(self.filter_label(name), name == self.chosen),
                     id=f"filter-{name}",
                     classes="-chosen" if name == self.chosen else "",
                 )
@@ -185,7 +186,9 @@ class EventsScreen(KioskScreen):
     async def action_filter(self, name: EventFilter) -> None:
         self.chosen = name
         for button_name in FILTERS:
-            self.query_one(f"#filter-{button_name}", Button).set_class(button_name == name, "-chosen")
+            button = self.query_one(f"#filter-{button_name}", Button)
+            button.set_class(button_name == name, "-chosen")
+            button.label = button_label(self.filter_label(button_name), button_name == name)
         self.listed = self.compute()
         await self.rebuild_list()
         self.query_one("#body", VerticalScroll).scroll_home(animate=False, immediate=True)
