@@ -146,6 +146,21 @@ async def test_phone_email_and_booking_page_are_codes_one_at_a_time(settings: Se
         assert decode_screen(app) == ["tel:02311234567"], "the codes go round"
 
 
+async def test_open_now_turns_to_closed_while_the_visitor_reads(settings: Settings) -> None:
+    clock = {"now": datetime(2026, 11, 23, 11, 59, tzinfo=BERLIN)}
+    app = KioskApp(
+        settings, load_snapshot(), clock=lambda: clock["now"], monotonic=FakeMonotonic(), cycle_greeting=False
+    )
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_hours(app, pilot)
+        assert "Open now until 12:00\u202fPM" in screen_text(app)
+        await screen.refresh_status()
+        clock["now"] = datetime(2026, 11, 23, 12, 1, tzinfo=BERLIN)
+        await screen.refresh_status()
+        await pilot.pause()
+        assert "Closed now · opens tomorrow at 1:00\u202fPM" in screen_text(app)
+
+
 async def test_appointment_only_all_day_and_overnight_days_are_told(settings: Settings) -> None:
     app = make(settings, region([COUNSELLING]))
     async with app.run_test(size=(120, 40)) as pilot:

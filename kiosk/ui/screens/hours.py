@@ -7,7 +7,7 @@ as QR codes (phone, e-mail, booking page): nothing personal is ever typed into t
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -26,6 +26,9 @@ from kiosk.ui.screens.base import KioskScreen
 from kiosk.ui.screens.topics import in_other_language
 from kiosk.ui.widgets.choices import Choice, ChoiceData, ChoiceList
 from kiosk.ui.widgets.text import Prose
+
+#: How often the screen looks at the clock again, so that "open now" does not go stale.
+REFRESH_S = 60.0
 
 
 def day_line(day: DayView) -> Text:
@@ -80,6 +83,7 @@ class HoursScreen(KioskScreen):
         super().__init__()
         self.place_id = place_id
         self.others: list[Shown[Place]] = []
+        self.shown_status: tuple[str, date] = ("", date.min)
 
     # -- what is shown --------------------------------------------------------------------------------
     def office(self) -> Place | None:
@@ -240,6 +244,27 @@ class HoursScreen(KioskScreen):
         )
 
     # -- behaviour ------------------------------------------------------------------------------------
+    def on_mount(self) -> None:
+        super().on_mount()
+        self.shown_status = self.status_key()
+        self.set_interval(REFRESH_S, self.refresh_status)
+
+    def status_key(self) -> tuple[str, date]:
+        """What the clock changes on this screen: the place's status line and which day is today."""
+        place = self.place()
+        now = self.kiosk.clock()
+        if place is None or place.opening_hours is None:
+            return ("", now.astimezone(BERLIN).date())
+        status = status_at(place.opening_hours, now, place.temporarily_closed)
+        return (describe_status(status, now), now.astimezone(BERLIN).date())
+
+    async def refresh_status(self) -> None:
+        """Redraw when "open now" turns into "closed" (or the day changes) while a visitor reads."""
+        key = self.status_key()
+        if key != self.shown_status:
+            self.shown_status = key
+            await self.relabel()
+
     def focus_first(self) -> None:
         # The week comes first: focusing the list of other places would scroll it out of sight.
         self.query_one("#body", VerticalScroll).focus(scroll_visible=False)
