@@ -1,8 +1,9 @@
 """Ways to an appointment: free slots from the slot source, and QR codes to call, write or book.
 
 A lobby terminal has room for one readable QR code beside the text, so several codes share one
-place: :class:`HandOffDeck` shows one at a time under a row of large buttons. Free slots are asked
-for in a worker; the screen is usable at once and says plainly when slots cannot be shown.
+place: :class:`HandOffDeck` shows one at a time, picked with the large :class:`DeckButtons`. Free
+slots are asked for in a worker; the screen is usable at once and says plainly when slots cannot
+be shown.
 """
 
 from __future__ import annotations
