@@ -217,7 +217,11 @@ class FeedbackSender:
         sent = 0
         while True:
             try:
-                batch = await asyncio.to_thread(self.store.waiting, self._now(), BATCH)
+                now = self._now()
+                # A wait longer than any the sender sets means the clock went back (a Pi without a
+                # real-time clock, before NTP): such answers are due now, not in days.
+                horizon = now + 2 * max(self.backoff.refused_wait_s, self.backoff.max_retry_after_s)
+                batch = await asyncio.to_thread(self.store.waiting, now, BATCH, or_after=horizon)
             except StoreError as error:
                 log.error("feedback outbox unreadable: %s", error)
                 return sent

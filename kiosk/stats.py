@@ -20,7 +20,7 @@ from typing import TextIO
 
 from kiosk.config import ConfigError, load_settings
 from kiosk.content.text import one_line
-from kiosk.stats_report import build_report, render_table
+from kiosk.stats_report import UsageReport, build_report, render_table
 from kiosk.store import StoreError, StoreWriteError
 from kiosk.ui.runtime import UsageSink
 from kiosk.usage_store import BERLIN, FILE_NAME, CountKey, HourCount, UsageStore
@@ -97,6 +97,12 @@ class Usage(UsageSink):
                 log.info("usage counts are written again")
             self._losing = False
             return True
+
+    def report(self, first: date, last: date) -> UsageReport:
+        """The counts from ``first`` to ``last``, with those not yet written (for the staff screen; blocks
+        on the file, so call it from a worker thread). Raises StoreError if the file cannot be read."""
+        self.flush()
+        return build_report(self.store.counts(first, last), self.store.waiting(), first, last)
 
     def start(self) -> Usage:
         """Write every ``flush_every_s`` from a background thread; returns self."""

@@ -265,12 +265,19 @@ class UsageStore:
         )
         return [HourCount(*row) for row in rows]
 
-    def waiting(self, due_before: float | None = None, limit: int = 1000) -> list[Waiting]:
-        """Feedback in the outbox, oldest first (only that due before ``due_before`` if given)."""
+    def waiting(
+        self, due_before: float | None = None, limit: int = 1000, *, or_after: float | None = None
+    ) -> list[Waiting]:
+        """Feedback in the outbox, oldest first: all, or that due before ``due_before`` (or set after
+        ``or_after``: put off further than any wait the sender sets, as when the clock went back)."""
         rows = self._query(
             "SELECT id, region, language, kind, slug, rating, given_hour, attempts, next_try, last_error "
-            "FROM feedback_outbox WHERE next_try <= ? ORDER BY next_try, id LIMIT ?",
-            (float("inf") if due_before is None else due_before, limit),
+            "FROM feedback_outbox WHERE next_try <= ? OR next_try > ? ORDER BY next_try, id LIMIT ?",
+            (
+                float("inf") if due_before is None else due_before,
+                float("inf") if or_after is None else or_after,
+                limit,
+            ),
         )
         return [
             Waiting(row[0], Feedback(row[1], row[2], row[3], row[4], row[5]), row[6], row[7], row[8], row[9])

@@ -187,3 +187,21 @@ async def test_the_running_sender_sends_new_answers_without_waiting_for_its_time
             await task
     assert [r.slug for r in server.accepted] == ["kita"]
     assert outbox.on_new is None, "a stopped sender is no longer woken"
+
+
+async def test_answers_put_off_by_a_clock_that_went_back_are_sent_now(
+    server: FeedbackServer, outbox: FeedbackOutbox
+) -> None:
+    outbox.give("page", "kita", "de", "up")
+    outbox.give("page", "schule", "de", "up")
+    now = Now()
+    kita, schule = outbox.store.waiting()
+    outbox.store.postpone(
+        kita.id, now.t + 30 * 86400, "server answered 503"
+    )  # set before the clock fell back
+    outbox.store.postpone(schule.id, now.t + FAST.refused_wait_s, "server answered 404")  # a real wait
+    sender = sender_for(outbox, server.url, now)
+    assert await sender.send_due() == 1
+    await sender.aclose()
+    assert [r.slug for r in server.accepted] == ["kita"]
+    assert [w.feedback.slug for w in outbox.store.waiting()] == ["schule"]

@@ -180,3 +180,13 @@ def test_add_counts_reports_a_failed_write(tmp_path: Path) -> None:
     store.read_only = True
     with pytest.raises(StoreWriteError):
         store.add_counts({CountKey("2026-11-23", 10, "session"): 1})
+
+
+def test_todays_report_includes_what_is_not_yet_written(store: UsageStore) -> None:
+    day = date(2026, 11, 23)
+    usage = Usage(store, clock=lambda: datetime(2026, 11, 23, 10, 5, tzinfo=BERLIN))
+    usage.record("session", language="uk")
+    usage.record("language", language="uk")
+    usage.record("search")
+    report = usage.report(day, day)
+    assert report.sessions == 1 and report.languages == {"uk": 1} and report.totals["search"] == 1

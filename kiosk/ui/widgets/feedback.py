@@ -85,7 +85,7 @@ class FeedbackBar(Vertical):
             button.disabled = True
         self._keep(self.outbox, rating)
 
-    @work(thread=True, group="feedback", exit_on_error=False)
+    @work(thread=True, group="feedback-answer", exit_on_error=False)
     def _keep(self, outbox: FeedbackOutbox, rating: Rating) -> None:
         """Write the answer (an fsync: off the event loop), then thank the visitor."""
         try:
