@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any, cast
 from textual import events, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Grid, Horizontal, Vertical, VerticalScroll
+from textual.containers import Grid, Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Button
 
@@ -219,8 +219,10 @@ class StaffScreen(Screen[None]):
     #staff-body Prose { margin: 0; }
     #staff-body .staff-heading { color: $accent; text-style: bold; margin: 1 0 0 0; }
     #staff-body .staff-problem { color: $warning; }
-    #staff-actions { dock: bottom; height: auto; background: $panel; }
-    #staff-actions Button { width: 1fr; height: 3; margin: 0 1 0 0; }
+    #staff-actions {
+        dock: bottom; height: auto; background: $panel; grid-size: 2; grid-rows: 3; grid-gutter: 0 1;
+    }
+    #staff-actions Button { width: 1fr; height: 3; }
     """
     BINDINGS = [Binding("escape", "leave", show=False)]
 
@@ -249,7 +251,7 @@ class StaffScreen(Screen[None]):
             yield from self._translation_lines()
             yield self._line(_("Today"), "h")
             yield from self._usage_lines()
-        with Horizontal(id="staff-actions"):
+        with Grid(id="staff-actions"):
             yield Button(visual(_("Refresh content now")), id="staff-refresh")
             yield Button(visual(_("Reload translations")), id="staff-reload")
             yield Button(visual(_("Restart the kiosk")), id="staff-restart", variant="warning")
