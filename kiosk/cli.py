@@ -33,6 +33,9 @@ def _parser() -> argparse.ArgumentParser:
     )
     commands.add_parser("staff", help="staff tools: set-pin", add_help=False)
     commands.add_parser(
+        "doctor", help="check this kiosk's setup: doctor [--json] [--timeout S]", add_help=False
+    )
+    commands.add_parser(
         "sync", help="refresh content from the city API once: sync --once [--json]", add_help=False
     )
     return parser
@@ -58,6 +61,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         from kiosk.sync import sync_command
 
         return sync_command(args_list[1:])
+    if args_list[:1] == ["doctor"]:
+        from kiosk.ops.doctor import doctor_command
+
+        return doctor_command(args_list[1:])
     if args_list[:1] == ["staff"]:
         from kiosk.ops.pin import staff_command
 

@@ -27,6 +27,7 @@ from kiosk.ui.runtime import (
     load_more_languages,
     reload_translations,
     reread_settings,
+    terminal_gone,
 )
 from kiosk.ui.screens.base import KioskScreen
 from kiosk.ui.screens.idle import IdleScreen
@@ -134,13 +135,14 @@ class KioskApp(App[None]):
     def _first_frame_shown(self) -> None:
         """The welcome screen is up: tell systemd, start the watchdog, start background work."""
         notifier = self.runtime.notifier
+        # Handlers first: a SIGTERM right after READY=1 must find them in place.
+        if self.handle_signals:
+            install_signal_handlers(self.reload_from_disk, self.stop_cleanly)
         notifier.ready()
         interval = notifier.watchdog_interval()
         if interval:
             # Sent from the event loop itself, so a blocked loop stops the pings and systemd restarts us.
             self.set_interval(interval, notifier.watchdog)
-        if self.handle_signals:
-            install_signal_handlers(self.reload_from_disk, self.stop_cleanly)
         store = self.runtime.store
         if store is not None:
             missing = [
@@ -160,6 +162,10 @@ class KioskApp(App[None]):
 
     def reload_from_disk(self) -> None:
         """SIGHUP: new settings and translations, without disturbing the visitor on screen."""
+        if terminal_gone():
+            # The terminal hung up (it sends SIGHUP too): nobody can see us any more.
+            self.stop_cleanly()
+            return
         notifier = self.runtime.notifier
         notifier.reloading()
         self.settings = reread_settings(self.settings)

@@ -98,6 +98,18 @@ def reload_translations() -> None:
         log.warning("%s", problem)
 
 
+def terminal_gone() -> bool:
+    """True when our terminal has hung up (its device answers with an error)."""
+    import sys
+    import termios
+
+    try:
+        termios.tcgetattr(sys.__stdin__.fileno() if sys.__stdin__ else 0)
+    except (OSError, termios.error, ValueError):
+        return True
+    return False
+
+
 def install_signal_handlers(on_reload: object, on_stop: object) -> bool:
     """SIGHUP reloads, SIGTERM stops cleanly; False where the loop cannot take signals (tests, Windows)."""
     try:

@@ -74,6 +74,16 @@ class Terminal:
         return out == "0"
 
     def close(self) -> None:
+        # Stop the kiosk itself first: killing the session only hangs up its terminal.
+        pid = subprocess.run(
+            ["tmux", "list-panes", "-t", self.name, "-F", "#{pane_pid}"],
+            capture_output=True,
+            text=True,
+            check=False,
+        ).stdout.strip()
+        if pid.isdigit():
+            subprocess.run(["kill", "-TERM", pid], check=False)
+            time.sleep(0.5)
         subprocess.run(["tmux", "kill-session", "-t", self.name], check=False, capture_output=True)
 
 
