@@ -163,8 +163,9 @@ class KioskApp(App[None]):
     def reload_from_disk(self) -> None:
         """SIGHUP: new settings and translations, without disturbing the visitor on screen."""
         if terminal_gone():
-            # The terminal hung up (it sends SIGHUP too): nobody can see us any more.
-            self.stop_cleanly()
+            # The terminal hung up (it sends SIGHUP too): nobody can see us any more, and Textual's
+            # output thread would block on the dead terminal, so leave at once (systemd restarts us).
+            self.runtime.abandon()
             return
         notifier = self.runtime.notifier
         notifier.reloading()

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 import signal
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -61,6 +62,15 @@ class Runtime:
 
     def forget_status(self) -> None:
         self._status = None
+
+    def abandon(self) -> None:
+        """Our terminal is gone: close the store and end the process without touching the screen."""
+        self.notifier.stopping()
+        if self.store is not None:
+            self.store.close()
+        log.warning("the terminal hung up; exiting")
+        logging.shutdown()
+        os._exit(1)
 
 
 def load_more_languages(store: Store, content: RegionContent, codes: list[str]) -> RegionContent:
