@@ -35,5 +35,9 @@ pytest: $(STAMP)
 
 test: lint typecheck contracts pytest
 
+# Figures with goals beside them, never asserted; writes bench-results.json (about 10 minutes).
+bench: $(STAMP)
+	$(BIN)/python -m benchmarks.run
+
 clean:
 	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache

@@ -1,0 +1,345 @@
+"""Headless UI figures of the kiosk on a filled store, in a process of its own (``--out`` gets JSON).
+
+    .venv/bin/python -m benchmarks.ui_bench latency --state DIR --out latency.json
+    .venv/bin/python -m benchmarks.ui_bench sessions --state DIR --sessions 1000 --out sessions.json
+
+``latency``: navigation and language switches, timed key press -> first (and last) frame of the
+screen they lead to (see ``ui_drive``), then search and garbage-collection pauses. ``sessions``:
+memory and live widgets around a run of visitor sessions that each end in the idle reset; it
+measures no time, so ``benchmarks.run`` runs it beside the sync benchmark.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import gc
+import json
+import sys
+import time
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any, ClassVar
+from zoneinfo import ZoneInfo
+
+from textual.app import App, ComposeResult
+from textual.screen import Screen
+from textual.widgets import Static
+
+from benchmarks.pty_start import peak_rss_mib
+from benchmarks.ui_drive import FrameClock, StepTime, drained, live_objects, press, timed_press, wait_until
+
+#: A Monday morning (the office is open), as in the tests: the same screens every run.
+NOW = datetime(2026, 11, 23, 10, 30, tzinfo=ZoneInfo("Europe/Berlin"))
+SIZE = (120, 40)
+Samples = dict[str, list[float]]
+
+
+def rss_mib() -> float:
+    """The current resident set size of this process (VmRSS) in MiB."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+class FakeMonotonic:
+    """A monotonic clock the benchmark moves by hand, so idle resets need no real waiting."""
+
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+_STARTED = time.perf_counter()
+
+
+def progress(what: str) -> None:
+    """One line on stderr, so a long run shows where it is."""
+    print(f"  [{time.perf_counter() - _STARTED:6.1f} s] {what}", file=sys.stderr, flush=True)
+
+
+def _note(samples: Samples, name: str, step: StepTime) -> None:
+    samples.setdefault(name, []).append(step.first)
+    samples.setdefault(f"{name} (settled)", []).append(step.settled)
+
+
+async def _navigation(app: Any, clock: FrameClock, rounds: int, samples: Samples) -> None:
+    """home -> topics -> a category -> a sub-category -> a topic page, and back out, ``rounds`` times."""
+    from kiosk.ui.screens.page import PageScreen
+
+    for round_no in range(rounds + 1):
+        opened = 0
+        for key in ("1", "1", "2", "1"):
+            step, screen = await timed_press(app, clock, key)
+            opened += 1
+            if round_no:  # round 0 warms caches (CSS, layouts): not counted
+                _note(
+                    samples, "open topic page" if isinstance(screen, PageScreen) else "open topic list", step
+                )
+        for _ in range(opened):
+            step, _screen = await timed_press(app, clock, "escape")
+            if round_no:
+                _note(samples, "back", step)
+
+
+async def _switch_languages(
+    app: Any, clock: FrameClock, codes: list[str], where: str, cycles: int, samples: Samples
+) -> None:
+    """F2, then a digit: the screen underneath re-renders in that language; then back to the first.
+
+    The switch counts from the digit to the first frame of the screen underneath composed in the
+    new language (the frames before it still show the old one).
+    """
+    from kiosk.ui.screens.language import LanguageScreen
+
+    digits = {code: str(n) for n, code in enumerate(codes, start=1) if n <= 9}
+    first = codes[0]
+    for cycle in range(cycles):
+        for code in list(digits)[1:]:
+            for target in (code, first):
+                step, _picker = await timed_press(app, clock, "f2")
+                _note(samples, "open language picker", step)
+
+                def relabelled(screen: Any, target: str = target) -> bool:
+                    return not isinstance(screen, LanguageScreen) and screen.composed_language == target
+
+                step, _screen = await timed_press(app, clock, digits[target], relabelled)
+                assert app.language == target, (app.language, target)
+                kind = "first time" if cycle == 0 and target != first and where == "home" else "again"
+                _note(samples, f"language switch on {where}, {kind}", step)
+
+
+async def _session(app: Any, monotonic: FakeMonotonic, digit: str) -> None:
+    """One visitor: picks a language, opens the help topics and a category, leaves; the kiosk resets."""
+    from kiosk.ui.screens.idle import IdleScreen
+    from kiosk.ui.screens.welcome import WelcomeScreen
+
+    for key in ("space", digit, "1", "1"):
+        await press(app, key)
+    monotonic.now += app.settings.display.idle_timeout_s + 1
+    app.check_visitor_idle()
+    # Composed, not just pushed: tick() updates the countdown.
+    await wait_until(
+        app, lambda: isinstance(app.screen, IdleScreen) and bool(app.screen.query("#idle-countdown"))
+    )
+    idle = app.screen
+    for _ in range(idle.remaining):
+        idle.tick()
+    await wait_until(app, lambda: isinstance(app.screen, WelcomeScreen))
+    await drained(app)
+
+
+@dataclass
+class Kiosk:
+    """The kiosk app on the filled store, started as ``kiosk`` starts it, with a frozen clock."""
+
+    app: Any
+    store: Any
+    monotonic: FakeMonotonic
+    codes: list[str]
+    out: dict[str, Any]
+
+
+def start_kiosk(state_dir: Path, region: str) -> Kiosk:
+    """Open the store, load the first languages (as the ``kiosk`` command does) and build the app."""
+    imported_at = time.perf_counter()
+    from kiosk.config import Settings
+    from kiosk.store import Store
+    from kiosk.sync import content_at_start
+    from kiosk.ui.app import KioskApp
+    from kiosk.ui.runtime import Runtime
+
+    out: dict[str, Any] = {"import_s": time.perf_counter() - imported_at, "rss_mib": {}}
+    out["rss_mib"]["after imports"] = rss_mib()
+    settings = Settings(
+        api={"region": region}, paths={"state_dir": state_dir, "cache_dir": state_dir / "cache"}
+    )
+    codes = list(settings.display.languages)
+    store = Store.open(state_dir)
+    first = list(dict.fromkeys([settings.display.default_language, "de", "en"]))
+    started = time.perf_counter()
+    content = content_at_start(settings, store, [code for code in first if code in codes])
+    out["load_first_languages_s"] = time.perf_counter() - started
+    assert content is not None and content.region == region, "the store has no generated region"
+    monotonic = FakeMonotonic()
+    app = KioskApp(
+        settings, content, clock=lambda: NOW, monotonic=monotonic, cycle_greeting=False,
+        runtime=Runtime(store=store),
+    )  # fmt: skip
+    return Kiosk(app, store, monotonic, codes, out)
+
+
+async def _all_languages(kiosk: Kiosk) -> None:
+    """Wait for the background load of the other languages, as a visitor after start-up would meet it."""
+    app, out = kiosk.app, kiosk.out
+    started = time.perf_counter()
+    await wait_until(app, lambda: len(app.content.by_language) == len(kiosk.codes), timeout_s=600)
+    out["load_other_languages_s"] = time.perf_counter() - started
+    out["rss_mib"]["every language loaded"] = rss_mib()
+    out["languages_loaded"] = len(app.content.by_language)
+
+
+async def measure_latency(state_dir: Path, region: str, rounds: int) -> dict[str, Any]:
+    """Navigation, language switches, the long page, search and GC pauses; raw samples in seconds."""
+    from kiosk.ui.screens.page import PageScreen
+
+    kiosk = start_kiosk(state_dir, region)
+    app, out, codes = kiosk.app, kiosk.out, kiosk.codes
+    clock = FrameClock(app)
+    clock.install()
+    samples: Samples = {}
+    async with app.run_test(size=SIZE):
+        await _all_languages(kiosk)
+        progress("every language loaded; navigation")
+        await press(app, "space")
+        await press(app, "1")
+        await _navigation(app, clock, rounds, samples)
+        progress("language switches on the home screen")
+        await _switch_languages(app, clock, codes, "home", 2, samples)
+        progress("the long topic page")
+        for attempt in range(4):
+            for key in ("1", "1", "1"):
+                step, screen = await timed_press(app, clock, key)
+            assert isinstance(screen, PageScreen), screen
+            out["long_page_blocks"] = len(screen.document.blocks)
+            if attempt:
+                _note(samples, "open long topic page", step)
+            if attempt < 3:
+                for _ in range(3):
+                    await press(app, "escape")
+        for _ in range(3):
+            await timed_press(app, clock, "pagedown", changes_screen=False)
+        await _switch_languages(app, clock, codes, "long topic page", 1, samples)
+        out["rss_mib"]["after navigation"] = rss_mib()
+        out["peak_rss_mib"] = peak_rss_mib() or float("nan")
+    progress("search index and queries")
+    out["search"] = _search(app.content, samples)
+    samples["full collection"] = _collections()
+    gc.freeze()  # what the kiosk could do once content is loaded: the collector then skips it
+    samples["full collection after gc.freeze()"] = _collections()
+    out["samples"] = samples
+    kiosk.store.close()
+    return out
+
+
+async def measure_sessions(state_dir: Path, region: str, sessions: int, warm_up: int = 20) -> dict[str, Any]:
+    """RSS and live widgets after ``warm_up`` visitor sessions and after ``sessions`` more."""
+    from kiosk.ui.screens.welcome import WelcomeScreen
+
+    kiosk = start_kiosk(state_dir, region)
+    app, out, codes = kiosk.app, kiosk.out, kiosk.codes
+    async with app.run_test(size=SIZE):
+        await _all_languages(kiosk)
+        out["live_after_load"] = vars(live_objects())
+        await wait_until(app, lambda: isinstance(app.screen, WelcomeScreen))
+        digits = [str(n) for n in range(1, min(9, len(codes)) + 1)]
+        for n in range(warm_up):
+            await _session(app, kiosk.monotonic, digits[n % len(digits)])
+        out["after_warm_up"] = {"rss_mib": rss_mib(), **vars(live_objects()), "sessions": warm_up}
+        started, cpu = time.perf_counter(), time.process_time()
+        for n in range(sessions):
+            await _session(app, kiosk.monotonic, digits[n % len(digits)])
+            if (n + 1) % 100 == 0:
+                progress(f"{n + 1} sessions, RSS {rss_mib():.0f} MiB")
+        out["session_s"] = (time.perf_counter() - started) / max(1, sessions)
+        out["session_cpu_s"] = (time.process_time() - cpu) / max(1, sessions)
+        out["after_sessions"] = {"rss_mib": rss_mib(), **vars(live_objects()), "sessions": sessions}
+    out["peak_rss_mib"] = peak_rss_mib() or float("nan")
+    kiosk.store.close()
+    return out
+
+
+def _search(content: Any, samples: Samples, repeat: int = 3) -> dict[str, Any]:
+    """Build the search index over every language and time ``bench_search``'s queries, if search exists."""
+    try:
+        from kiosk.search.index import SearchIndex
+    except ImportError:
+        return {"skipped": "the kiosk has no search module"}
+    from benchmarks.bench_search import QUERIES, VISITOR_LANGUAGES
+
+    before = rss_mib()
+    wall, cpu = time.perf_counter(), time.process_time()
+    index = SearchIndex.build(content)
+    out = {"build_s": time.perf_counter() - wall, "build_cpu_s": time.process_time() - cpu,
+           "index_mib": index.size_bytes() / 2**20, "rss_growth_mib": rss_mib() - before,
+           "documents": len(index), "queries": len(QUERIES) * len(VISITOR_LANGUAGES)}  # fmt: skip
+    for _ in range(repeat):
+        for visitor in VISITOR_LANGUAGES:
+            for query in QUERIES:
+                started = time.perf_counter()
+                index.search(query, [visitor, "de", "en"])
+                samples.setdefault("search query", []).append(time.perf_counter() - started)
+    index.close()
+    return out
+
+
+def _collections(times: int = 3) -> list[float]:
+    """Seconds each full garbage collection takes: a pause of the whole UI when Python decides to run one."""
+    pauses = []
+    for _ in range(times):
+        started = time.perf_counter()
+        gc.collect()
+        pauses.append(time.perf_counter() - started)
+    return pauses
+
+
+class _Page(Screen[None]):
+    def compose(self) -> ComposeResult:
+        yield Static("A page\n" * 20)
+
+
+class _BareNavigation(App[None]):
+    """The floor for navigation: a key pushes a screen with one Static, Escape pops it."""
+
+    BINDINGS: ClassVar = [("1", "open", "open"), ("escape", "close", "close")]
+
+    def compose(self) -> ComposeResult:
+        yield Static("Home")
+
+    def action_open(self) -> None:
+        self.push_screen(_Page())
+
+    def action_close(self) -> None:
+        if len(self.screen_stack) > 1:
+            self.pop_screen()
+
+
+async def measure_bare(rounds: int) -> Samples:
+    app = _BareNavigation()
+    clock = FrameClock(app)
+    clock.install()
+    samples: Samples = {}
+    async with app.run_test(size=SIZE):
+        for round_no in range(rounds + 1):
+            for key, name in (("1", "bare push screen"), ("escape", "bare pop screen")):
+                step, _ = await timed_press(app, clock, key)
+                if round_no:
+                    _note(samples, name, step)
+    return samples
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("part", choices=("latency", "sessions"))
+    parser.add_argument("--state", type=Path, required=True)
+    parser.add_argument("--region", default="benchstadt")
+    parser.add_argument("--rounds", type=int, default=20)
+    parser.add_argument("--sessions", type=int, default=1000)
+    parser.add_argument("--out", type=Path, required=True)
+    args = parser.parse_args(argv)
+    if args.part == "sessions":
+        result = asyncio.run(measure_sessions(args.state, args.region, args.sessions))
+    else:
+        bare = asyncio.run(measure_bare(args.rounds))  # first: the kiosk's run leaves a big heap behind
+        result = asyncio.run(measure_latency(args.state, args.region, args.rounds))
+        result["samples"].update(bare)
+    args.out.write_text(json.dumps(result, indent=1), encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
