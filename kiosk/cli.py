@@ -33,6 +33,9 @@ def _parser() -> argparse.ArgumentParser:
     )
     commands.add_parser("staff", help="staff tools: set-pin", add_help=False)
     commands.add_parser(
+        "stats", help="anonymous usage: stats [--from DATE] [--to DATE] [--csv]", add_help=False
+    )
+    commands.add_parser(
         "doctor", help="check this kiosk's setup: doctor [--json] [--timeout S]", add_help=False
     )
     commands.add_parser(
@@ -61,6 +64,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         from kiosk.sync import sync_command
 
         return sync_command(args_list[1:])
+    if args_list[:1] == ["stats"]:
+        from kiosk.stats import stats_command
+
+        return stats_command(args_list[1:])
     if args_list[:1] == ["doctor"]:
         from kiosk.ops.doctor import doctor_command
 
@@ -80,13 +87,16 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def run_kiosk(settings: Settings, *, dev: bool = False) -> int:
     """Start the full-screen kiosk on the content it has: the store, else the bundled snapshot."""
+    from kiosk.feedback import FeedbackOutbox, FeedbackSender
     from kiosk.i18n import configure
     from kiosk.ops.notify import Notifier
     from kiosk.sources.snapshot import load_snapshot
+    from kiosk.stats import Usage
     from kiosk.store import Store, StoreError
     from kiosk.sync import Syncer, content_at_start
     from kiosk.ui.app import KioskApp
-    from kiosk.ui.runtime import Runtime
+    from kiosk.ui.runtime import Runtime, UsageSink
+    from kiosk.usage_store import UsageStore
 
     _log_away_from_the_screen(settings)
     configure(settings.paths.translations_dir)
@@ -103,10 +113,29 @@ def run_kiosk(settings: Settings, *, dev: bool = False) -> int:
     runtime = Runtime(store=store, notifier=Notifier.from_environ())
     if store is not None and settings.api.base_url:
         runtime.syncer = Syncer(settings, store)
-    app = KioskApp(settings, content or load_snapshot(), dev=dev, runtime=runtime, handle_signals=True)
+    usage_store: UsageStore | None
+    try:
+        usage_store = UsageStore.open(settings.paths.state_dir)
+    except StoreError as error:
+        log.error("usage file unavailable: nothing counted, no feedback asked: %s", error)
+        usage_store = None
+    usage = UsageSink()
+    if usage_store is not None:
+        usage = Usage(usage_store).start()
+        runtime.outbox = FeedbackOutbox(usage_store, settings.api.region)
+        runtime.feedback_sender = FeedbackSender(
+            runtime.outbox, settings.api.base_url, timeout_s=settings.api.timeout_s
+        )
+    app = KioskApp(
+        settings, content or load_snapshot(), dev=dev, runtime=runtime, usage=usage, handle_signals=True
+    )
     try:
         app.run()
     finally:
+        if isinstance(usage, Usage):
+            usage.close()
+        if usage_store is not None:
+            usage_store.close()
         if store is not None:
             store.close()
     return 0

@@ -154,6 +154,9 @@ class KioskApp(App[None]):
         if syncer is not None:
             syncer.on_new_content = self.offer_content
             self.run_worker(syncer.run(initial_delay_s=5.0), name="sync", group="sync", exclusive=True)
+        sender = self.runtime.feedback_sender
+        if sender is not None:
+            self.run_worker(sender.run(), name="feedback", group="feedback-outbox", exclusive=True)
 
     @work(thread=True, group="languages", exclusive=True, exit_on_error=False)
     def _load_languages(self, store: Store, codes: list[str]) -> None:

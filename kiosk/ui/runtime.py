@@ -15,6 +15,7 @@ from datetime import datetime
 
 from kiosk.config import ConfigError, Settings, load_settings
 from kiosk.content.models import LanguageContent, RegionContent
+from kiosk.feedback import FeedbackOutbox, FeedbackSender
 from kiosk.i18n import _
 from kiosk.i18n.catalogs import reload as reload_catalogs
 from kiosk.i18n.formatting import format_datetime, format_relative
@@ -35,6 +36,9 @@ class Runtime:
     store: Store | None = None
     notifier: Notifier = field(default_factory=lambda: Notifier(None))
     syncer: Syncer | None = None
+    #: Where "Was this helpful?" answers wait until the content API has them.
+    outbox: FeedbackOutbox | None = None
+    feedback_sender: FeedbackSender | None = None
     _status: tuple[float, str, str] | None = None
 
     def visitor_status(self, settings: Settings, language: str, now: datetime, monotonic: float) -> str:
