@@ -168,6 +168,7 @@ class KioskApp(App[None]):
         if terminal_gone():
             # The terminal hung up (it sends SIGHUP too): nobody can see us any more, and Textual's
             # output thread would block on the dead terminal, so leave at once (systemd restarts us).
+            self.usage.close()
             self.runtime.abandon()
             return
         notifier = self.runtime.notifier

@@ -140,3 +140,6 @@ class UsageSink:
 
     def record(self, event: str, *, language: str = "", item: str = "") -> None:
         """Count one ``event`` ("session", "language", "topic", "qr", ...) for the current hour."""
+
+    def close(self) -> None:
+        """Write what is still held in memory (the process is about to end)."""
