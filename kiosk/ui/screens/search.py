@@ -1,0 +1,384 @@
+"""Search: a box to type in, results as you type, best first, each saying what it is.
+
+What the visitor types is theirs: it lives in this screen only (the idle reset pops it), is never
+logged or counted, never passes a cache of ours, and goes to the search worker inside a closure, not
+as an argument a worker description would show. The index is built once per content, in a worker
+thread, and kept on the app (``index_for``); while a new one is built the last one answers.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import unicodedata
+from typing import TYPE_CHECKING, ClassVar
+
+import rich.cells
+from rich.text import Text
+from textual import events
+from textual.app import ComposeResult, RenderResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.message import Message
+from textual.timer import Timer
+from textual.widget import Widget
+from textual.worker import get_current_worker
+
+from kiosk.content.models import Direction, RegionContent
+from kiosk.content.text import clean_text
+from kiosk.i18n import _
+from kiosk.i18n.rtl import visual_line
+from kiosk.search import Found, SearchIndex, visitor_results
+from kiosk.ui.screens.base import KioskScreen
+from kiosk.ui.screens.events import when
+from kiosk.ui.screens.topics import in_other_language, short
+from kiosk.ui.widgets.choices import Choice, ChoiceData, ChoiceList
+from kiosk.ui.widgets.text import Prose, visual
+
+if TYPE_CHECKING:
+    from kiosk.ui.app import KioskApp
+
+log = logging.getLogger(__name__)
+
+MAX_QUERY = 80  # characters; a pasted letter is not a search
+WAIT_FOR_INDEX_S = 300.0
+_LAYOUT_UNCACHED = visual_line.__wrapped__  # the cached one would keep the visitor's words
+
+
+class SearchIndexes:
+    """The search index of the app's current content; the previous one answers while a new one is built."""
+
+    def __init__(self) -> None:
+        self._changed = threading.Condition()
+        self._wanted: RegionContent | None = None
+        self._index: SearchIndex | None = None
+        self._failed = False
+
+    def current(self, app: KioskApp) -> SearchIndex | None:
+        """The freshest ready index (None before the first); starts a build in a worker if content is new."""
+        content = app.content
+        with self._changed:
+            new = content is not self._wanted
+            if new:
+                self._wanted, self._failed = content, False
+        if new:
+            app.run_worker(lambda: self._build(content), thread=True, group="search-index", exclusive=True,
+                           exit_on_error=False, name="search index", description="search index")  # fmt: skip
+        return self._index
+
+    @property
+    def failed(self) -> bool:
+        return self._failed and self._index is None
+
+    def wait(self, timeout: float = WAIT_FOR_INDEX_S) -> bool:
+        """Block (in a worker thread, never the UI) until an index is ready or building failed."""
+        with self._changed:
+            return self._changed.wait_for(lambda: self._index is not None or self._failed, timeout)
+
+    def _build(self, content: RegionContent) -> None:
+        try:
+            index = SearchIndex.build(content)
+        except Exception:
+            log.exception("search index could not be built; search answers from the last one, if any")
+            with self._changed:
+                self._failed = content is self._wanted
+                self._changed.notify_all()
+            return
+        with self._changed:
+            # Content that arrived meanwhile has its own build; this one is already old. An index
+            # replaced here is freed with its last reference, never closed under a running query.
+            if content is self._wanted:
+                self._index = index
+                self._changed.notify_all()
+        log.info("search index ready: %d items in %d languages", len(index), len(index.languages))
+
+
+def indexes_of(app: KioskApp) -> SearchIndexes:
+    holder = getattr(app, "_search_indexes", None)
+    if not isinstance(holder, SearchIndexes):
+        holder = SearchIndexes()
+        app._search_indexes = holder  # type: ignore[attr-defined]
+    return holder
+
+
+def index_for(app: KioskApp) -> SearchIndex | None:
+    """The app's search index (None until the first is built); call early to have it ready in time."""
+    return indexes_of(app).current(app)
+
+
+def _direction_of(text: str, default: Direction) -> Direction:
+    for char in text:
+        kind = unicodedata.bidirectional(char)
+        if kind in ("R", "AL"):
+            return "rtl"
+        if kind == "L":
+            return "ltr"
+    return default
+
+
+class SearchBox(Widget, can_focus=True):
+    """One line to type in: plain text (never markup), shaped and in reading order, cursor at its end."""
+
+    DEFAULT_CSS = """
+    SearchBox { height: 3; border: tall $panel; padding: 0 1; background: $surface; }
+    SearchBox:focus { border: tall $accent; }
+    """
+
+    class Changed(Message):
+        """The text changed; read it from the box (messages do not carry it, so nothing can log it)."""
+
+    def __init__(self, value: str = "", *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.value = value
+
+    def set_value(self, value: str) -> None:
+        value = clean_text(value).replace("\n", " ")[:MAX_QUERY]
+        if value != self.value:
+            self.value = value
+            self.refresh()
+            self.post_message(self.Changed())
+
+    def on_key(self, event: events.Key) -> None:
+        # Every printable key is text here, digits and "/" included; nothing else on the screen sees it.
+        if event.is_printable and event.character:
+            self.set_value(self.value + event.character)
+        elif event.key == "backspace":
+            # Inert when empty: holding the key down to clear the box must not leave the screen.
+            self.set_value(self.value[:-1])
+        elif event.key in ("ctrl+u", "delete"):
+            self.set_value("")
+        else:
+            return
+        event.stop()
+        event.prevent_default()
+
+    def on_paste(self, event: events.Paste) -> None:
+        event.stop()
+        self.set_value(self.value + (event.text.splitlines() or [""])[0])
+
+    def render(self) -> RenderResult:
+        width = max(1, self.content_size.width)
+        default: Direction = getattr(self.app, "direction", "ltr")
+        if not self.value:
+            placeholder = Text(
+                visual(_("Type a word, for example from a letter"), default).plain, style="dim"
+            )
+            if default == "rtl":
+                placeholder.pad_left(max(0, width - placeholder.cell_len))
+            return placeholder
+        direction = _direction_of(self.value, default)
+        shown = _LAYOUT_UNCACHED(self.value, direction)
+        room = max(1, width - 1)
+        cursor = Text("▏" if self.has_focus else " ", style="bold")
+        if direction == "rtl":
+            # The logical end of right-to-left text is its left edge: the cursor goes there.
+            line = cursor + Text(shown[:room])
+            line.pad_left(max(0, width - len(line)))
+            return line
+        return Text(shown[-room:]) + cursor
+
+
+class ResultList(ChoiceList):
+    """The results; Up from the first one goes back to the search box."""
+
+    def action_move(self, step: int) -> None:
+        choices = self.choices
+        if step < 0 and choices and self.screen.focused is choices[0]:
+            self.screen.query_one(SearchBox).focus()
+            return
+        super().action_move(step)
+
+
+class SearchScreen(KioskScreen):
+    """Type a word; results in the visitor's language first, then German and English, marked as such."""
+
+    DEBOUNCE_S: ClassVar[float] = 0.3
+    BINDINGS = [
+        Binding("down", "focus_results", show=False),
+        Binding("enter", "focus_results", show=False),
+    ]
+    DEFAULT_CSS = """
+    SearchScreen #search-box { dock: top; margin: 0 1; }
+    SearchScreen #search-status { margin: 0 0 1 0; }
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.query_text = ""
+        self.results: list[Found] = []
+        self._debounce: Timer | None = None
+        self._asked = 0  # numbers each search, so that a slow answer to older words is dropped
+        self._answered = 0
+        self._typing = False  # words typed that the debounce has not yet passed on
+        self._waiting = False
+
+    @property
+    def up_to_date(self) -> bool:
+        """The results shown answer what the box says (typing has paused and the search has returned)."""
+        return not self._typing and self._answered == self._asked
+
+    def title_text(self) -> str:
+        return _("Search")
+
+    def hints(self) -> str:
+        return _("Type to search · ↓ results · Enter open · Esc back · F2 language")
+
+    def compose_body(self) -> ComposeResult:
+        yield SearchBox(self.query_text, id="search-box")
+        with VerticalScroll(id="body"):
+            yield Prose(self._status_text(), id="search-status")
+            yield ResultList(self._choices(), id="results")
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        index_for(self.kiosk)
+        if self.query_text:
+            self.search_now()
+
+    def focus_first(self) -> None:
+        for box in self.query(SearchBox):
+            box.focus()
+
+    async def relabel(self) -> None:
+        if not self.is_attached:
+            return  # popped by an idle reset while its resume was on the way
+        await super().relabel()
+        self.focus_first()
+        self.search_now()  # in the new language, or over new content
+
+    def on_unmount(self) -> None:
+        # Rich remembers the width of strings it drew; the visitor's words should not outlive the screen.
+        rich.cells.cached_cell_len.cache_clear()
+
+    # -- typing ---------------------------------------------------------------------------------------
+    def on_search_box_changed(self, event: SearchBox.Changed) -> None:
+        event.stop()
+        self.query_text = self.query_one(SearchBox).value
+        self._typing = True
+        if self._debounce is not None:
+            self._debounce.stop()
+        self._debounce = self.set_timer(self.DEBOUNCE_S, self.search_now)
+
+    def on_key(self, event: events.Key) -> None:
+        box = self.query_one(SearchBox)
+        if (
+            not box.has_focus
+            and event.is_printable
+            and event.character
+            and event.character not in "123456789"
+        ):
+            # Letters typed while a result is chosen go on with the search.
+            event.stop()
+            box.focus()
+            box.set_value(box.value + event.character)
+            return
+        super().on_key(event)
+
+    def action_focus_results(self) -> None:
+        choices = self.query_one(ResultList).choices
+        if choices and self.query_one(SearchBox).has_focus:
+            choices[0].focus()
+            choices[0].scroll_visible(animate=False)
+
+    # -- searching ------------------------------------------------------------------------------------
+    def search_now(self) -> None:
+        """Search for what the box says, in a worker thread; the answer replaces the results shown."""
+        self._typing = False
+        self._asked += 1
+        asked, words = self._asked, self.query_text
+        if len(words.strip()) < 2:
+            self.results = []
+            self.call_later(self._show, asked, [])
+            return
+        indexes = indexes_of(self.kiosk)
+        index = indexes.current(self.kiosk)
+        if index is None:
+            self._wait_for_index(indexes)
+            self.call_later(self._show, asked, None)
+            return
+        library, now = self.kiosk.library, self.kiosk.clock()
+
+        def find() -> None:
+            worker = get_current_worker()
+            found = visitor_results(index, words, library, now)
+            if not worker.is_cancelled:
+                self.app.call_from_thread(self.call_later, self._show, asked, found)
+
+        self.run_worker(find, thread=True, group="search", exclusive=True, exit_on_error=False,
+                        name="search", description="search")  # fmt: skip
+
+    def _wait_for_index(self, indexes: SearchIndexes) -> None:
+        if self._waiting:
+            return
+        self._waiting = True
+
+        def wait() -> None:
+            indexes.wait()
+            if not get_current_worker().is_cancelled:
+                self.app.call_from_thread(self._index_ready)
+
+        self.run_worker(wait, thread=True, group="search-wait", exit_on_error=False,
+                        name="search index wait", description="search index wait")  # fmt: skip
+
+    def _index_ready(self) -> None:
+        self._waiting = False
+        if self.is_attached:
+            self.search_now()
+
+    async def _show(self, asked: int, found: list[Found] | None) -> None:
+        """Show results (None: the index is still being built), unless newer words were typed since."""
+        if asked != self._asked or not self.is_attached:
+            return
+        if found is not None:
+            self._answered = asked
+        self.results = found or []
+        status = self.query_one("#search-status", Prose)
+        status.text = self._status_text(still_building=found is None)
+        results = self.query_one(ResultList)
+        results.items = self._choices()
+        await results.recompose()
+        self.query_one("#body", VerticalScroll).scroll_home(animate=False, immediate=True)
+
+    def _status_text(self, still_building: bool = False) -> str:
+        if len(self.query_text.strip()) < 2:
+            return _("Results appear as you type. Words from a letter in German work in every language.")
+        if still_building:
+            if indexes_of(self.kiosk).failed:
+                return _("Search is not available right now. Please ask us at the office.")
+            return _("Getting the search ready …")
+        if not self.results:
+            return _("Nothing found. Try another word, or ask us at the office.")
+        return ""
+
+    def _choices(self) -> list[ChoiceData]:
+        kinds = {"topic": _("Topic"), "event": _("Event"), "place": _("Place")}
+        choices = []
+        for result in self.results:
+            about = result.summary
+            if result.occurrence is not None:
+                about = " · ".join(part for part in (when(result.occurrence), result.summary) if part)
+            note = " · ".join(
+                part
+                for part in (kinds[result.kind], in_other_language(result.language, self.kiosk.language))
+                if part
+            )
+            choices.append(ChoiceData(result.title, short(about), note))
+        return choices
+
+    def on_choice_chosen(self, event: Choice.Chosen) -> None:
+        event.stop()
+        from kiosk.ui.screens.event import EventScreen
+        from kiosk.ui.screens.offices import PlaceScreen
+        from kiosk.ui.screens.page import PageScreen
+        from kiosk.ui.screens.topics import TopicsScreen
+
+        result = self.results[event.choice.number - 1]
+        if result.page is not None:
+            if self.kiosk.library.has_children(result.page):
+                self.app.push_screen(TopicsScreen(result.page))
+            else:
+                self.app.push_screen(PageScreen(result.page))
+        elif result.place_id is not None:
+            self.app.push_screen(PlaceScreen(result.place_id))
+        elif result.occurrence is not None:
+            self.app.push_screen(EventScreen(result.occurrence))

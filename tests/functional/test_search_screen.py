@@ -1,0 +1,243 @@
+"""The search screen, driven with Textual's Pilot: typing, results as you type, opening one, privacy."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import replace
+from datetime import datetime
+from typing import Any
+
+import pytest
+
+from kiosk.config import Settings
+from kiosk.i18n import _
+from kiosk.i18n.rtl import visual_line
+from kiosk.ui.app import KioskApp
+from kiosk.ui.runtime import UsageSink
+from kiosk.ui.screens.event import EventScreen
+from kiosk.ui.screens.home import HomeScreen
+from kiosk.ui.screens.offices import PlaceScreen
+from kiosk.ui.screens.page import PageScreen
+from kiosk.ui.screens.search import SearchBox, SearchScreen, index_for
+from kiosk.ui.screens.topics import TopicsScreen, in_other_language
+from kiosk.ui.widgets.choices import Choice
+from tests.conftest import BERLIN, FakeMonotonic
+from tests.unit.test_search_queries import conformance_content
+
+AppFactory = Callable[..., Any]
+SECRET = "Kindergeld"
+
+
+@pytest.fixture(autouse=True)
+def quick_debounce(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(SearchScreen, "DEBOUNCE_S", 0.05)
+
+
+class RecordingUsage(UsageSink):
+    def __init__(self) -> None:
+        self.records: list[tuple[str, str, str]] = []
+
+    def record(self, event: str, *, language: str = "", item: str = "") -> None:
+        self.records.append((event, language, item))
+
+
+async def open_search(app: KioskApp, pilot: Any, language: str) -> SearchScreen:
+    await app.change_language(language)
+    app.push_screen(HomeScreen())
+    await pilot.pause()
+    await pilot.press("slash")
+    await pilot.pause()
+    screen = app.screen
+    assert isinstance(screen, SearchScreen)
+    return screen
+
+
+async def type_and_wait(pilot: Any, screen: SearchScreen, *keys: str) -> None:
+    await pilot.press(*keys)
+    for _attempt in range(200):
+        await pilot.pause(0.05)
+        if screen.up_to_date:
+            return
+    raise AssertionError("search did not answer")
+
+
+def notes(screen: SearchScreen) -> list[str]:
+    return [choice.data.note for choice in screen.query(Choice)]
+
+
+def titles(screen: SearchScreen) -> list[str]:
+    return [choice.data.title for choice in screen.query(Choice)]
+
+
+async def test_results_appear_as_you_type_and_enter_opens_one(make_app: AppFactory) -> None:
+    app: KioskApp = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await open_search(app, pilot, "en")
+        assert screen.focused is screen.query_one(SearchBox)
+        await type_and_wait(pilot, screen, *"kindergelt")  # a typo, and a German word in English
+        assert titles(screen)[0] == "A new baby"
+        assert notes(screen)[0] == _("Topic")
+        await pilot.press("down")
+        assert isinstance(screen.focused, Choice)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, PageScreen)
+        assert app.screen.key == ("en", 303)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.screen is screen
+        assert screen.query_one(SearchBox).value == "kindergelt"
+
+
+async def test_digits_and_slash_are_typed_while_the_box_has_focus(make_app: AppFactory) -> None:
+    app: KioskApp = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await open_search(app, pilot, "de")
+        await type_and_wait(pilot, screen, *"0231", "slash", "space")
+        assert app.screen is screen
+        assert screen.query_one(SearchBox).value == "0231/ "
+        assert "Sprechzeiten und Kontakt" in titles(screen)
+        await pilot.press("down")  # into the results: now digits choose
+        await pilot.press("1")
+        await pilot.pause()
+        assert not isinstance(app.screen, SearchScreen)
+
+
+async def test_letters_typed_on_a_result_go_on_with_the_search_and_up_returns_to_the_box(
+    make_app: AppFactory,
+) -> None:
+    app: KioskApp = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await open_search(app, pilot, "de")
+        box = screen.query_one(SearchBox)
+        await type_and_wait(pilot, screen, *"kita")
+        await pilot.press("down", "up")
+        assert screen.focused is box
+        await pilot.press("down")
+        await type_and_wait(pilot, screen, *" platz")
+        assert screen.focused is box
+        assert box.value == "kita platz"
+        assert titles(screen)[0] == "Einen Kita-Platz finden"
+        await pilot.press("backspace", "backspace", "backspace", "backspace", "backspace", "backspace")
+        assert box.value == "kita"
+        for _press in range(6):
+            await pilot.press("backspace")  # an empty box stays on the screen
+        assert box.value == ""
+        assert app.screen is screen
+
+
+async def test_other_languages_are_marked_and_each_result_says_what_it_is(make_app: AppFactory) -> None:
+    app: KioskApp = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await open_search(app, pilot, "tr")  # no Turkish content: German stands in
+        await type_and_wait(pilot, screen, *SECRET)
+        assert titles(screen)[0] == "Ein Baby ist da"
+        assert notes(screen)[0] == f"{_('Topic')} · {in_other_language('de', 'tr')}"
+        await pilot.press("escape")
+        screen = await open_search(app, pilot, "ar")  # the German word finds the Arabic page
+        await type_and_wait(pilot, screen, *SECRET)
+        assert titles(screen)[0] == "وُلد طفل جديد"
+        assert notes(screen)[0] == _("Topic")
+        await pilot.press("escape")
+        screen = await open_search(app, pilot, "en")
+        await type_and_wait(pilot, screen, *"Caritas")
+        chosen = notes(screen).index(_("Place"))
+        assert _("Topic") in notes(screen)
+        await pilot.press("down", *["down"] * chosen, "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, PlaceScreen)
+
+
+async def test_a_category_opens_its_topics(make_app: AppFactory) -> None:
+    app: KioskApp = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await open_search(app, pilot, "de")
+        await type_and_wait(pilot, screen, *"Schule")
+        assert titles(screen)[0] == "Schule"
+        await pilot.press("down", "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, TopicsScreen)
+
+
+async def test_events_are_found_and_open(settings: Settings, monotonic: FakeMonotonic) -> None:
+    app = KioskApp(settings, conformance_content(), clock=lambda: datetime(2029, 12, 20, 10, tzinfo=BERLIN),
+                   monotonic=monotonic, cycle_greeting=False)  # fmt: skip
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await open_search(app, pilot, "de")
+        await type_and_wait(pilot, screen, *"Einmalige Veranstaltung")
+        assert titles(screen)[0] == "Einmalige Veranstaltung"
+        assert notes(screen)[0] == _("Event")
+        await pilot.press("down", "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, EventScreen)
+
+
+async def test_arabic_typing_is_shown_shaped_right_to_left(make_app: AppFactory) -> None:
+    app: KioskApp = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await open_search(app, pilot, "ar")
+        box = screen.query_one(SearchBox)
+        await type_and_wait(pilot, screen, *"مدرسه")  # haa typed for taa marbuta
+        assert visual_line("مدرسه", "rtl") in box.render().plain  # type: ignore[union-attr]
+        assert box.render().plain.startswith(" ")  # type: ignore[union-attr]  # aligned to the right
+        assert titles(screen)[0] == "المدرسة"
+
+
+async def test_typed_markup_stays_text(make_app: AppFactory) -> None:
+    app: KioskApp = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await open_search(app, pilot, "de")
+        await type_and_wait(pilot, screen, *"[b]x[/b]")
+        assert "[b]x[/b]" in screen.query_one(SearchBox).render().plain  # type: ignore[union-attr]
+
+
+async def test_idle_reset_forgets_the_search_which_is_never_logged_or_counted(
+    make_app: AppFactory, monotonic: FakeMonotonic, caplog: pytest.LogCaptureFixture
+) -> None:
+    usage = RecordingUsage()
+    app: KioskApp = make_app(usage=usage)
+    caplog.set_level(logging.DEBUG)
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await open_search(app, pilot, "uk")
+        await type_and_wait(pilot, screen, *SECRET)
+        assert screen.results
+        monotonic.advance(app.settings.display.idle_timeout_s + 1)
+        app.check_visitor_idle()
+        await pilot.pause()
+        for _second in range(10):
+            app.screen.tick()  # type: ignore[attr-defined]
+        await pilot.pause()
+        assert not any(isinstance(s, SearchScreen) for s in app.screen_stack)
+        app.push_screen(HomeScreen())
+        await pilot.pause()
+        await pilot.press("slash")
+        await pilot.pause()
+        again = app.screen
+        assert isinstance(again, SearchScreen) and again is not screen
+        assert again.query_one(SearchBox).value == ""
+        assert not list(again.query(Choice))
+    assert not any(SECRET.casefold() in " ".join(r).casefold() for r in usage.records)
+    assert not any(SECRET.casefold() in record.getMessage().casefold() for record in caplog.records)
+
+
+async def test_new_content_gets_a_new_index_and_the_old_answers_meanwhile(make_app: AppFactory) -> None:
+    app: KioskApp = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await open_search(app, pilot, "de")
+        await type_and_wait(pilot, screen, *SECRET)
+        first = index_for(app)
+        assert first is not None
+        german = app.content.by_language["de"]
+        renamed = [replace(p, title="Kindergeld beantragen") if p.id == 303 else p for p in german.pages]
+        content = replace(
+            app.content, by_language={**app.content.by_language, "de": replace(german, pages=renamed)}
+        )
+        app.offer_content(content)
+        assert index_for(app) is first  # still building: the old index answers
+        await app.workers.wait_for_complete()
+        assert index_for(app) is not first
+        await pilot.press("escape")
+        screen = await open_search(app, pilot, "de")
+        await type_and_wait(pilot, screen, *SECRET)
+        assert titles(screen)[0] == "Kindergeld beantragen"
