@@ -13,6 +13,7 @@ import pytest
 from kiosk.config import Settings
 from kiosk.i18n import _
 from kiosk.i18n.rtl import visual_line
+from kiosk.search import SearchIndex
 from kiosk.ui.app import KioskApp
 from kiosk.ui.runtime import UsageSink
 from kiosk.ui.screens.event import EventScreen
@@ -22,6 +23,7 @@ from kiosk.ui.screens.page import PageScreen
 from kiosk.ui.screens.search import SearchBox, SearchScreen, index_for
 from kiosk.ui.screens.topics import TopicsScreen, in_other_language
 from kiosk.ui.widgets.choices import Choice
+from kiosk.ui.widgets.text import Prose
 from tests.conftest import BERLIN, FakeMonotonic
 from tests.unit.test_search_queries import conformance_content
 
@@ -114,8 +116,10 @@ async def test_letters_typed_on_a_result_go_on_with_the_search_and_up_returns_to
         await type_and_wait(pilot, screen, *"kita")
         await pilot.press("down", "up")
         assert screen.focused is box
+        await pilot.press("down", "backspace")  # erases, even from a result, and never leaves
+        assert screen.focused is box and box.value == "kit"
         await pilot.press("down")
-        await type_and_wait(pilot, screen, *" platz")
+        await type_and_wait(pilot, screen, *"a platz")
         assert screen.focused is box
         assert box.value == "kita platz"
         assert titles(screen)[0] == "Einen Kita-Platz finden"
@@ -241,3 +245,22 @@ async def test_new_content_gets_a_new_index_and_the_old_answers_meanwhile(make_a
         screen = await open_search(app, pilot, "de")
         await type_and_wait(pilot, screen, *SECRET)
         assert titles(screen)[0] == "Kindergeld beantragen"
+
+
+async def test_a_search_that_cannot_be_built_says_so_calmly(
+    make_app: AppFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broken(content: object) -> None:
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(SearchIndex, "build", broken)
+    app: KioskApp = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await open_search(app, pilot, "en")
+        await pilot.press(*"school")
+        for _attempt in range(100):
+            await pilot.pause(0.05)
+            if "not available" in str(screen.query_one("#search-status", Prose).text):
+                break
+        assert "Search is not available right now" in str(screen.query_one("#search-status", Prose).text)
+        assert app.screen is screen

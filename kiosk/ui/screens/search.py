@@ -261,16 +261,17 @@ class SearchScreen(KioskScreen):
 
     def on_key(self, event: events.Key) -> None:
         box = self.query_one(SearchBox)
-        if (
-            not box.has_focus
-            and event.is_printable
-            and event.character
-            and event.character not in "123456789"
-        ):
-            # Letters typed while a result is chosen go on with the search.
+        if not box.has_focus:
+            # Typing while a result is chosen goes on with the search (digits still choose a result).
+            if event.is_printable and event.character and event.character not in "123456789":
+                box.set_value(box.value + event.character)
+            elif event.key == "backspace":
+                box.set_value(box.value[:-1])
+            else:
+                super().on_key(event)
+                return
             event.stop()
             box.focus()
-            box.set_value(box.value + event.character)
             return
         super().on_key(event)
 
@@ -293,7 +294,8 @@ class SearchScreen(KioskScreen):
         indexes = indexes_of(self.kiosk)
         index = indexes.current(self.kiosk)
         if index is None:
-            self._wait_for_index(indexes)
+            if not indexes.failed:
+                self._wait_for_index(indexes)
             self.call_later(self._show, asked, None)
             return
         library, now = self.kiosk.library, self.kiosk.clock()
