@@ -18,7 +18,9 @@ import pstats
 import statistics
 import sys
 import time
+from datetime import datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
@@ -97,7 +99,13 @@ def main() -> int:
     print(f"index build: wall {build_wall:.2f} s, CPU {build_cpu:.2f} s; "
           f"index {index.size_bytes() / 1e6:.0f} MB, RSS {rss_before:.0f} -> {rss_after:.0f} MB")  # fmt: skip
 
+    from kiosk.content.library import Library
+    from kiosk.search import visitor_results
+
+    libraries = {code: Library(content, code) for code in VISITOR_LANGUAGES}
+    now = datetime(2026, 1, 5, 9, 0, tzinfo=ZoneInfo("Europe/Berlin"))
     times: list[float] = []
+    whole: list[float] = []  # the same query, resolved to what the visitor can open, as the screen asks
     per_query: dict[str, list[float]] = {}
     found: dict[str, int] = {}
     for _ in range(args.repeat):
@@ -110,15 +118,20 @@ def main() -> int:
                 times.append(elapsed)
                 per_query.setdefault(query, []).append(elapsed)
                 found[query] = max(found.get(query, 0), len(hits))
+                start = time.perf_counter()
+                visitor_results(index, query, libraries[visitor], now)
+                whole.append((time.perf_counter() - start) * 1000)
     if profiler:
         profiler.disable()
         pstats.Stats(profiler, stream=sys.stderr).sort_stats("cumtime").print_stats(30)
     print(f"queries: {len(QUERIES)} x {len(VISITOR_LANGUAGES)} visitor languages x {args.repeat} runs, "
           f"results capped at 30")  # fmt: skip
-    print(f"  p50 {statistics.median(times):.1f} ms, p95 {_percentile(times, 0.95):.1f} ms, "
+    print(f"  index only: p50 {statistics.median(times):.1f} ms, p95 {_percentile(times, 0.95):.1f} ms, "
           f"max {max(times):.1f} ms")  # fmt: skip
+    print(f"  as the screen asks (visitor_results): p50 {statistics.median(whole):.1f} ms, "
+          f"p95 {_percentile(whole, 0.95):.1f} ms, max {max(whole):.1f} ms")  # fmt: skip
     slowest = sorted(per_query.items(), key=lambda item: -statistics.median(item[1]))[:5]
-    print("  slowest (median): " + ", ".join(
+    print("  slowest in the index (median): " + ", ".join(
         f"{query!r} {statistics.median(values):.1f} ms ({found[query]} hits)" for query, values in slowest
     ))  # fmt: skip
     index.close()
