@@ -120,7 +120,7 @@ class SearchBox(Widget, can_focus=True):
     """One line to type in: plain text (never markup), shaped and in reading order, cursor at its end."""
 
     DEFAULT_CSS = """
-    SearchBox { height: 3; border: tall $panel; padding: 0 1; background: $surface; }
+    SearchBox { height: 3; width: 1fr; border: tall $panel; padding: 0 1; background: $surface; }
     SearchBox:focus { border: tall $accent; }
     """
 
