@@ -183,8 +183,10 @@ async def test_arabic_typing_is_shown_shaped_right_to_left(make_app: AppFactory)
         screen = await open_search(app, pilot, "ar")
         box = screen.query_one(SearchBox)
         await type_and_wait(pilot, screen, *"مدرسه")  # haa typed for taa marbuta
-        assert visual_line("مدرسه", "rtl") in box.render().plain  # type: ignore[union-attr]
-        assert box.render().plain.startswith(" ")  # type: ignore[union-attr]  # aligned to the right
+        shown = box.render().plain  # type: ignore[union-attr]
+        # Shaped, in visual order, against the right edge with the cursor at its (logical) end.
+        assert shown.endswith("▏" + visual_line("مدرسه", "rtl"))
+        assert len(shown) == box.content_size.width
         assert titles(screen)[0] == "المدرسة"
 
 
