@@ -14,6 +14,7 @@ import unicodedata
 from typing import TYPE_CHECKING, ClassVar
 
 import rich.cells
+from rich.segment import Segment
 from rich.text import Text
 from textual import events
 from textual.app import ComposeResult, RenderResult
@@ -104,6 +105,14 @@ def indexes_of(app: KioskApp) -> SearchIndexes:
 def index_for(app: KioskApp) -> SearchIndex | None:
     """The app's search index (None until the first is built); call early to have it ready in time."""
     return indexes_of(app).current(app)
+
+
+def _forget_drawn_text() -> None:
+    """Rich caches the widths and cuts of strings it drew; the visitor's words must not outlive the screen."""
+    rich.cells.cached_cell_len.cache_clear()
+    split_cells = getattr(Segment, "_split_cells", None)  # private to Rich: cleared where it exists
+    if split_cells is not None and hasattr(split_cells, "cache_clear"):
+        split_cells.cache_clear()
 
 
 def _direction_of(text: str, default: Direction) -> Direction:
@@ -247,8 +256,7 @@ class SearchScreen(KioskScreen):
         self.search_now()  # in the new language, or over new content
 
     def on_unmount(self) -> None:
-        # Rich remembers the width of strings it drew; the visitor's words should not outlive the screen.
-        rich.cells.cached_cell_len.cache_clear()
+        _forget_drawn_text()
 
     # -- typing ---------------------------------------------------------------------------------------
     def on_search_box_changed(self, event: SearchBox.Changed) -> None:
