@@ -161,6 +161,12 @@ class SearchBox(Widget, can_focus=True):
         event.stop()
         event.prevent_default()
 
+    def on_focus(self) -> None:
+        self.refresh()  # the cursor shows only while the box has focus
+
+    def on_blur(self) -> None:
+        self.refresh()
+
     def on_paste(self, event: events.Paste) -> None:
         event.stop()
         self.set_value(self.value + (event.text.splitlines() or [""])[0])
@@ -172,9 +178,12 @@ class SearchBox(Widget, can_focus=True):
             placeholder = Text(
                 visual(_("Type a word, for example from a letter"), default).plain, style="dim"
             )
+            cursor = Text("▏" if self.has_focus else " ", style="bold")
             if default == "rtl":
+                placeholder.append_text(cursor)
                 placeholder.pad_left(max(0, width - placeholder.cell_len))
-            return placeholder
+                return placeholder
+            return cursor + placeholder
         direction = _direction_of(self.value, default)
         shown = _LAYOUT_UNCACHED(self.value, direction)
         room = max(1, width - 1)
