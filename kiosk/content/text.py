@@ -17,12 +17,15 @@ _ESCAPE = re.compile(
     r"|\x1b[\x20-\x2f]*[\x30-\x7e]?"
 )
 
-# C0 (but tab, newline, carriage return, which are mapped first), DEL, C1; zero-width space and
-# BOM; bidi marks, embeddings, overrides, isolates and the deprecated format characters; lone
+# C0 (but tab, newline, carriage return, which are mapped first), DEL, C1; zero-width space, word
+# joiner, invisible operators, Mongolian vowel separator and BOM; Hangul fillers and interlinear
+# annotation marks (invisible, yet terminals and Rich disagree on their width, which shifts a row);
+# bidi marks, embeddings, overrides, isolates and the deprecated format characters; lone
 # surrogates; noncharacters of the first plane.
 _REMOVE = re.compile(
     "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f"
-    "\u061c\u200b\u200e\u200f\u202a-\u202e\u2066-\u206f\ufeff"
+    "\u061c\u115f\u1160\u180e\u200b\u200e\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f"
+    "\u3164\uffa0\ufff9-\ufffb\ufeff"
     "\ud800-\udfff\ufdd0-\ufdef\ufffe\uffff]"
 )
 # Noncharacters of the other planes. A class listing them is ten times slower to search than one

@@ -12,9 +12,10 @@ import html
 import logging
 import re
 import zlib
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from datetime import datetime, time
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import unquote, urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -55,6 +56,8 @@ log = logging.getLogger(__name__)
 
 BERLIN = ZoneInfo("Europe/Berlin")
 _LANGUAGE_CODE = re.compile(r"[A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{1,8})*")
+R = TypeVar("R")
+_SURROGATES = re.compile("[\ud800-\udfff]")
 _RTL_LANGUAGES = frozenset({"ar", "fa", "he", "ur", "ps", "ckb", "dv", "yi", "prs", "sd", "ug"})
 
 
@@ -93,6 +96,11 @@ def _excerpt(value: str | None) -> str:
         return ""
     text = html_to_text(value) if "<" in value else clean_text(html.unescape(value))
     return "\n".join(line for line in (" ".join(raw.split()) for raw in text.split("\n")) if line)
+
+
+def _html(value: str | None) -> str:
+    """Content HTML as sent, less lone surrogates (JSON "\\ud800"): no UTF-8 file or database takes them."""
+    return _SURROGATES.sub("", value) if value else ""
 
 
 def _url(value: str | None) -> str:
@@ -149,9 +157,19 @@ def parse_languages(data: Any) -> list[Language]:
     if isinstance(data, dict) and isinstance(data.get("languages"), list):
         data = data["languages"]
     languages = convert_each(validate_list(data, LanguageWire, "languages"), _language, "languages")
-    unique: dict[str, Language] = {}
-    for language in languages:
-        unique.setdefault(language.code, language)
+    return _first_of_each(languages, lambda language: language.code, "languages", "code")
+
+
+def _first_of_each(records: list[R], key: Callable[[R], Hashable], what: str, by: str = "id") -> list[R]:
+    """The first record of each key; later ones are dropped, with one log line for the whole list."""
+    unique: dict[Hashable, R] = {}
+    again: list[Hashable] = []
+    for record in records:
+        if unique.setdefault(key(record), record) is not record:
+            again.append(key(record))
+    if again:
+        log.warning("dropped %d of %d %s with the %s of an earlier one (the first kept): %s", len(again),
+                    len(records), what, by, ", ".join(repr(k) for k in again[:20]))  # fmt: skip
     return list(unique.values())
 
 
@@ -219,7 +237,7 @@ def _page(wire: PageWire, parents: dict[str, int], ids: set[int]) -> Page:
     return Page(
         id=page_id,
         title=_title(wire.title),
-        content_html=wire.content or "",
+        content_html=_html(wire.content),
         excerpt=_excerpt(wire.excerpt),
         url=_url(wire.url),
         path=_url(wire.path),
@@ -244,7 +262,8 @@ def parse_pages(data: Any) -> list[Page]:
         key = _normal_path(wire.path) or _normal_path(wire.url)
         if key:
             parents.setdefault(key, page_id)
-    return convert_each(wires, lambda wire: _page(wire, parents, ids), "pages")
+    pages: list[Page] = convert_each(wires, lambda wire: _page(wire, parents, ids), "pages")
+    return _first_of_each(pages, lambda page: page.id, "pages")
 
 
 def parse_page(data: Any) -> Page:
@@ -293,7 +312,7 @@ def _event(wire: EventWire) -> Event:
         start=start,
         end=end,
         all_day=times.all_day,
-        content_html=wire.content or "",
+        content_html=_html(wire.content),
         excerpt=_excerpt(wire.excerpt),
         url=_url(wire.url),
         path=_url(wire.path),
@@ -375,7 +394,7 @@ def _place(wire: PlaceWire) -> Place:
     return Place(
         id=place_id,
         name=name,
-        description_html=wire.content or "",
+        description_html=_html(wire.content),
         excerpt=_excerpt(wire.excerpt),
         url=_url(wire.url),
         path=_url(wire.path),

@@ -73,9 +73,10 @@ class _ContentWire(_Wire):
 
 class PageWire(_ContentWire):
     title: str
-    parent: LinkWire | int | None = None
+    # Parent and translation links that cannot be read leave a top-level page without links, not a lost one.
+    parent: Annotated[LinkWire | int | None, WrapValidator(_or_none)] = None
     order: Annotated[int | None, WrapValidator(_or_none)] = None
-    available_languages: dict[str, Any] | list[Any] | None = None
+    available_languages: Annotated[dict[str, Any] | list[Any] | None, WrapValidator(_or_none)] = None
 
 
 class LocationWire(_Wire):
