@@ -8,8 +8,15 @@ but its own colours.
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
+import os
 import re
+import shutil
+import subprocess
+import sys
+import time
+import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -339,3 +346,110 @@ def test_the_frame_check_catches_what_it_looks_for() -> None:
     assert unsafe_in_frame(["x\x1b[2J"]) != []
     assert unsafe_in_frame(["a\u202eb", "c\u2060d"]) == [(0, "U+202E"), (1, "U+2060")]
     assert unsafe_in_frame(["می\u200cخواهم"]) == []
+
+
+# -- in a real terminal ----------------------------------------------------------------------------
+
+
+class PrivateTmux:
+    """A tmux server of its own (``-L``), so its clipboard setting touches no other session."""
+
+    def __init__(self, command: list[str], env: dict[str, str], width: int = 100, height: int = 30) -> None:
+        self.socket = f"kiosk-hostile-{uuid.uuid4().hex[:8]}"
+        env_args = [f"{key}={value}" for key, value in env.items()]
+        size = ["-x", str(width), "-y", str(height)]
+        self.tmux("new-session", "-d", "-s", "kiosk", *size, "env", *env_args, *command)
+        # Accept OSC 52 from the pane into tmux's buffers: a leaked clipboard write would show there.
+        self.tmux("set-option", "-s", "set-clipboard", "on")
+        self.tmux("set-option", "-t", "kiosk", "remain-on-exit", "on")
+
+    def tmux(self, *args: str) -> str:
+        done = subprocess.run(["tmux", "-L", self.socket, *args], check=True, capture_output=True, text=True)
+        return done.stdout
+
+    def screen(self) -> str:
+        return self.tmux("capture-pane", "-p", "-t", "kiosk:0")
+
+    def wait_for(self, text: str, timeout: float = 30.0) -> str:
+        deadline = time.monotonic() + timeout
+        screen = ""
+        while time.monotonic() < deadline:
+            screen = self.screen()
+            if text in screen:
+                return screen
+            time.sleep(0.1)
+        raise AssertionError(f"{text!r} did not appear; the screen shows:\n{screen}")
+
+    def press(self, *keys: str) -> None:
+        for key in keys:
+            self.tmux("send-keys", "-t", "kiosk:0", key)
+            time.sleep(0.3)
+
+    def alive(self) -> bool:
+        return self.tmux("list-panes", "-t", "kiosk:0", "-F", "#{pane_dead}").strip() == "0"
+
+    def titles(self) -> str:
+        return self.tmux("list-panes", "-a", "-F", "#{pane_title}")
+
+    def buffers(self) -> str:
+        return self.tmux("list-buffers")
+
+    def close(self) -> None:
+        subprocess.run(["tmux", "-L", self.socket, "kill-server"], check=False, capture_output=True)
+
+
+@pytest.mark.e2e
+@pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed (.ci/run installs it)")
+def test_hostile_pages_in_a_real_terminal(tmp_path: Path) -> None:
+    state_dir = tmp_path / "state"
+    with ApiServer(hostile_region(many=100).routes) as server:
+        settings = sync_settings(
+            server.url, state_dir, region=REGION, languages=LANGUAGES, max_response_mb=20
+        )
+        store = Store.open(state_dir)
+        asyncio.run(sync_once(settings, store))
+        store.close()
+        config = tmp_path / "kiosk.toml"
+        config.write_text("", encoding="utf-8")
+        env = {
+            "KIOSK_CONFIG": str(config),
+            "KIOSK_PATHS__STATE_DIR": str(state_dir),
+            "KIOSK_PATHS__CACHE_DIR": str(tmp_path / "cache"),
+            "KIOSK_API__BASE_URL": server.url,
+            "KIOSK_API__REGION": REGION,
+            "KIOSK_DISPLAY__LANGUAGES": json.dumps(list(LANGUAGES)),
+            "TERM": "xterm-256color",
+            "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+            "HOME": str(tmp_path),
+            "LANG": "C.UTF-8",
+        }
+        terminal = PrivateTmux([sys.executable, "-m", "kiosk"], env)
+        try:
+            terminal.wait_for("Westerfilde")
+            terminal.press("x", "1")  # Deutsch
+            terminal.wait_for("Neu beginnen")
+            terminal.press("1")
+            terminal.wait_for("Angriffe")
+            terminal.press("1")
+            terminal.wait_for("[bold red]rot[/bold red]")
+            terminal.press("2")  # the markup page
+            screen = terminal.wait_for("[$accent]$variable[/]")
+            assert "[@click=app.quit]Beenden[/]" in screen
+            terminal.press("Escape", "3")  # the page of escape sequences
+            screen = terminal.wait_for("Bildschirm bleibt stehen.")
+            time.sleep(1.0)
+            screen = terminal.screen()
+            assert terminal.alive(), "the kiosk process ended"
+            assert "Neu beginnen" in screen and "Zurück" in screen, f"the frame is gone:\n{screen}"
+            assert "Verweis und und Ende." in screen
+            assert "HACKED" not in terminal.titles()
+            assert "klaut" not in terminal.buffers()
+            # The same checks see an escape sequence that does reach the terminal.
+            payload = f"printf '\\033]52;c;{OSC52_PAYLOAD}\\a\\033]2;HACKED\\a'; sleep 5"
+            terminal.tmux("new-window", "-d", "-t", "kiosk", payload)
+            deadline = time.monotonic() + 5
+            while "klaut" not in terminal.buffers() and time.monotonic() < deadline:
+                time.sleep(0.1)
+            assert "klaut" in terminal.buffers() and "HACKED" in terminal.titles()
+        finally:
+            terminal.close()
