@@ -65,8 +65,11 @@ class Library:
                 for code, t in page.available_languages.items()
                 if code == f_code and t.id is not None
             }
+            own_ids = {page.id for page in own.pages} if own else set()
             for page in fallback.pages:
-                if own_code in page.available_languages or page.id in linked:
+                translation = page.available_languages.get(own_code)
+                # Skip only what the visitor's language really has: a listed translation can be missing.
+                if page.id in linked or (translation is not None and translation.id in own_ids):
                     continue
                 self._pages.setdefault((f_code, page.id), page)
         for key, page in self._pages.items():

@@ -63,6 +63,8 @@ class KioskScreen(Screen[None]):
 
     async def relabel(self) -> None:
         """Re-render in the current language, keeping the scroll position and the focused item."""
+        if not self.is_attached or self not in self.app.screen_stack:
+            return  # removed meanwhile (an idle reset popped it)
         scrolls = [(s.id, s.scroll_y) for s in self.query(VerticalScroll)]
         focus_index = self._focus_index()
         await self.recompose()
