@@ -39,6 +39,13 @@ Clock = Callable[[], datetime]
 log = logging.getLogger(__name__)
 
 
+def warm_search_index(app: KioskApp) -> None:
+    """Build the search index in the background so the first visitor to search need not wait."""
+    from kiosk.ui.screens.search import index_for
+
+    index_for(app)
+
+
 def berlin_now() -> datetime:
     return datetime.now(BERLIN)
 
@@ -122,6 +129,7 @@ class KioskApp(App[None]):
         self._libraries = {}
         self.content_generation += 1
         self.runtime.forget_status()
+        warm_search_index(self)
 
     # -- lifecycle ----------------------------------------------------------------------------------
     def on_mount(self) -> None:
@@ -154,6 +162,7 @@ class KioskApp(App[None]):
         if syncer is not None:
             syncer.on_new_content = self.offer_content
             self.run_worker(syncer.run(initial_delay_s=5.0), name="sync", group="sync", exclusive=True)
+        warm_search_index(self)
         sender = self.runtime.feedback_sender
         if sender is not None:
             self.run_worker(sender.run(), name="feedback", group="feedback-outbox", exclusive=True)
