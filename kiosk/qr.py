@@ -112,6 +112,38 @@ def geo_link(lat: float, lon: float) -> str:
     return f"geo:{_coordinate(lat)},{_coordinate(lon)}"
 
 
+_CARD_FIELD_LIMIT = 120  # a name or street longer than this is a content error; the code must stay small
+
+
+def _card_text(value: str) -> str:
+    """``value`` as one vCard text value: invisible characters gone, spaces plain, specials escaped."""
+    plain = "".join(
+        " " if unicodedata.category(char)[0] == "Z" or char in "\t\n\r" else char
+        for char in unicodedata.normalize("NFC", value)
+        if unicodedata.category(char)[0] != "C" or char in "\t\n\r"
+    )
+    plain = " ".join(plain.split())[:_CARD_FIELD_LIMIT].strip()
+    return "".join("\\" + char if char in "\\,;" else char for char in plain)
+
+
+def address_card(name: str, street: str, postcode: str, town: str) -> str | None:
+    """A vCard 3.0 with a place's name and postal address, or None if there is no address.
+
+    A phone offers to save it as a contact whose address opens in its maps app; unlike ``geo:``,
+    every phone camera understands it. Lines end in LF, not the CRLF of files: phones read both, and
+    the shorter text keeps the code small enough for the kiosk's screen.
+    """
+    fields = [_card_text(part) for part in (name, street, postcode, town)]
+    card_name, card_street, card_postcode, card_town = fields
+    if not (card_street or card_town):
+        return None
+    lines = ["BEGIN:VCARD", "VERSION:3.0"]
+    if card_name:
+        lines += [f"N:{card_name};;;;", f"FN:{card_name}"]
+    lines += [f"ADR:;;{card_street};{card_town};;{card_postcode};", "END:VCARD"]
+    return "\n".join(lines)
+
+
 def _coordinate(value: float) -> str:
     text = f"{value:.6f}".rstrip("0").rstrip(".")
     return "0" if text in ("-0", "") else text
