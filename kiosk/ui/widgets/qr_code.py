@@ -1,7 +1,8 @@
 """A QR code drawn with half blocks, as large as its space allows, always black on white.
 
 The widget draws whatever text it is given: deciding which links may become a code is the job of
-:class:`kiosk.qr.LinkPolicy`, before the widget is made.
+:class:`kiosk.qr.LinkPolicy`, before the widget is made. Given a definite size (``width: 1fr; height:
+1fr``) it fills it; with ``auto`` size it is the code at scale 1, never wider than its container.
 """
 
 from __future__ import annotations
@@ -16,13 +17,17 @@ from textual.geometry import Size
 from textual.strip import Strip
 from textual.widget import Widget
 
+from kiosk.content.models import Direction
 from kiosk.i18n import _
 from kiosk.qr import best_scale, qr_matrix, render_rows, rows_needed
+from kiosk.ui.widgets.text import lines_for
 
 # Fixed colours, not theme colours: phone cameras read dark modules on a light ground, whatever the theme.
 CODE_STYLE = Style(color=Color.from_rgb(0, 0, 0), bgcolor=Color.from_rgb(255, 255, 255))
+_LABEL_STYLE = Style(bold=True)
 _FALLBACK_WIDTH = 40
 _ANY_HEIGHT = 10_000
+_ANY_WIDTH = 10_000
 _MAX_TEXT_LINES = 3  # the fallback names the link; a visitor will not copy a whole paragraph of URL
 
 
@@ -39,7 +44,8 @@ class QRCode(Widget):
     """A QR code for ``data`` with an optional one-line ``label`` below it.
 
     The code is drawn at the largest whole scale that fits the content region. When not even scale 1
-    fits, the widget shows the text itself and a hint instead: never a cropped, unreadable code.
+    fits, the widget shows ``fallback`` (by default the text itself) and ``hint`` (by default: enlarge
+    the window) instead: never a cropped, unreadable code.
     """
 
     DEFAULT_CSS = """
@@ -56,6 +62,8 @@ class QRCode(Widget):
         data: str,
         label: str = "",
         *,
+        fallback: str | None = None,
+        hint: str | None = None,
         name: str | None = None,
         id: str | None = None,
         classes: str | None = None,
@@ -63,6 +71,9 @@ class QRCode(Widget):
         super().__init__(name=name, id=id, classes=classes)
         self._data = data
         self._label = _printable(label).strip()
+        # A vCard or calendar text is no help to read: the caller names what it holds instead.
+        self._fallback = _printable(data if fallback is None else fallback)
+        self._hint = hint
         try:
             self._matrix = qr_matrix(data)
         except ValueError:  # too long for any QR code: the text fallback is all we can offer
@@ -95,17 +106,27 @@ class QRCode(Widget):
         return best_scale(self.matrix_size, width, height), False
 
     def get_content_width(self, container: Size, viewport: Size) -> int:
-        return self.matrix_size or _FALLBACK_WIDTH
+        wanted = self.matrix_size or _FALLBACK_WIDTH
+        # An auto-sized code wider than its container would be cropped: take the container's width,
+        # where the text fallback shows instead.
+        return min(wanted, container.width) if container.width > 0 else wanted
 
     def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
         if self.matrix_size and width >= self.matrix_size:
             return rows_needed(self.matrix_size, 1) + (1 if self._label else 0)
         return len(self._fallback_lines(width, _ANY_HEIGHT, self.rich_style))
 
+    def _hint_text(self) -> str:
+        return self._hint if self._hint is not None else _enlarge_hint()
+
+    @property
+    def _direction(self) -> Direction:
+        return getattr(self.app, "direction", "ltr")
+
     def render_line(self, y: int) -> Strip:
         size = self.content_size
         style = self.rich_style
-        key = (size, style, _enlarge_hint())
+        key = (size, style, self._hint_text(), self._direction)
         if key != self._strips_key:
             self._strips = self._render_strips(size, style)
             self._strips_key = key
@@ -132,7 +153,8 @@ class QRCode(Widget):
                 for row in code_rows
             ]
             if with_label:
-                label = Text(self._label, style=style, justify="center", no_wrap=True, overflow="ellipsis")
+                label = lines_for(self._label, _ANY_WIDTH, self._direction)[0]
+                label.style = style + _LABEL_STYLE
                 label.truncate(width, overflow="ellipsis", pad=False)
                 lines.append(self._text_strip(label, width, style, center=True))
         else:
@@ -144,12 +166,18 @@ class QRCode(Widget):
         return [blank] * top + lines + [blank] * (height - top - len(lines))
 
     def _fallback_lines(self, width: int, height: int, style: Style) -> list[Text]:
-        """The text itself (cut with "…" when it is too long) and the hint to enlarge the window."""
+        """The fallback text (cut with "…" when it is too long) and the hint to enlarge the window."""
         if width < 1 or height < 1:
             return []
         console = self.app.console
-        hint_lines = list(Text(_enlarge_hint(), style=style).wrap(console, width))
-        data_lines = list(Text(_printable(self._data), style=style).wrap(console, width, overflow="fold"))
+        hint_lines = lines_for(self._hint_text(), width, self._direction)
+        for line in hint_lines:
+            line.style = style
+        data_lines = (
+            list(Text(self._fallback, style=style).wrap(console, width, overflow="fold"))
+            if self._fallback.strip()
+            else []
+        )
         room = max(1, min(_MAX_TEXT_LINES, height - len(hint_lines)))
         if len(data_lines) > room:
             data_lines = data_lines[:room]
