@@ -6,6 +6,7 @@ from rich.style import Style
 from rich.text import Text
 from textual import events
 from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 
 from kiosk.content.html import Block, Document, html_to_document
@@ -14,7 +15,7 @@ from kiosk.i18n import _
 from kiosk.i18n.locales import name_in
 from kiosk.ui.screens.base import KioskScreen
 from kiosk.ui.screens.link import LinkScreen
-from kiosk.ui.widgets.handoff import HandOff
+from kiosk.ui.widgets.handoff import HandOff, enlarge_code
 from kiosk.ui.widgets.text import Prose
 
 HEADING = Style(bold=True, underline=True)
@@ -37,6 +38,8 @@ def block_text(block: Block) -> Text:
 
 class PageScreen(KioskScreen):
     """One help topic, scrollable; keys 1–9 show the numbered links as QR codes."""
+
+    BINDINGS = [Binding("0", "enlarge_code", show=False)]
 
     def __init__(self, key: PageKey) -> None:
         super().__init__()
@@ -73,8 +76,10 @@ class PageScreen(KioskScreen):
                     )
                     for link in self.document.links:
                         yield Prose(f"{link.number}  {link.text or link.url}\n    {link.url}", classes="link")
-            with Vertical(id="side"):
-                yield HandOff(shown.item.url, _("Take this page with you"), kind="page")
+            hand_off = HandOff(shown.item.url, _("Take this page with you"), kind="page", fill=True)
+            if hand_off.target() is not None:
+                with Vertical(id="side", classes="codes"):
+                    yield hand_off
 
     def on_mount(self) -> None:
         super().on_mount()
@@ -95,3 +100,6 @@ class PageScreen(KioskScreen):
         if 1 <= number <= len(links):
             event.stop()
             self.app.push_screen(LinkScreen(links[number - 1].url, links[number - 1].text))
+
+    def action_enlarge_code(self) -> None:
+        enlarge_code(self)
