@@ -2,22 +2,25 @@
 
 from __future__ import annotations
 
+from contextlib import suppress
+
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.binding import Binding
+from textual.containers import Horizontal, VerticalScroll
 
 from kiosk.content.hours import status_at, week
 from kiosk.content.html import html_to_text
 from kiosk.content.library import Shown
 from kiosk.content.models import Place
 from kiosk.i18n import _
-from kiosk.qr import geo_link, mailto_link, tel_link
+from kiosk.qr import address_card, geo_link, mailto_link, tel_link
 from kiosk.ui.hours_text import describe_status
 from kiosk.ui.screens.base import KioskScreen
 from kiosk.ui.screens.hours import place_hours
 from kiosk.ui.screens.topics import in_other_language, short
 from kiosk.ui.widgets.choices import Choice, ChoiceData, ChoiceList
-from kiosk.ui.widgets.handoff import HandOff
+from kiosk.ui.widgets.handoff import HandOff, enlarge_code, offered
 from kiosk.ui.widgets.text import Prose
 
 
@@ -56,6 +59,8 @@ class OfficesScreen(KioskScreen):
 
 class PlaceScreen(KioskScreen):
     """One place: address, hours, contacts; its map position, phone and e-mail as QR codes."""
+
+    BINDINGS = [Binding("0", "enlarge_code", show=False)]
 
     def __init__(self, place_id: int) -> None:
         super().__init__()
@@ -100,14 +105,40 @@ class PlaceScreen(KioskScreen):
                     line = " · ".join(p for p in parts if p)
                     if line:
                         yield Prose(line, classes="contact")
-            with Vertical(id="side"):
-                if place.address.latitude is not None and place.address.longitude is not None:
-                    yield HandOff(
-                        geo_link(place.address.latitude, place.address.longitude), _("Map"), kind="geo"
-                    )
-                if place.website:
-                    yield HandOff(place.website, _("Website"), kind="page")
-                if place.phone and (tel := tel_link(place.phone)):
-                    yield HandOff(tel, _("Call"), kind="phone")
-                if place.email and (mail := mailto_link(place.email)):
-                    yield HandOff(mail, _("E-mail"), kind="email")
+            hand_offs = offered(place_hand_offs(place))
+            if hand_offs:
+                # One code per panelful, each as large as fits; the visitor scrolls to the next.
+                with VerticalScroll(id="side", classes="codes"):
+                    yield from hand_offs
+
+    def action_enlarge_code(self) -> None:
+        enlarge_code(self)
+
+
+def place_hand_offs(place: Place) -> list[HandOff]:
+    """A place to take home: its map position, its address card, every phone number, e-mail and website."""
+    address = place.address
+    hand_offs: list[HandOff] = []
+    if address.latitude is not None and address.longitude is not None:
+        # Coordinates not on Earth get no map code; the address card still says where the place is.
+        with suppress(ValueError):
+            geo = geo_link(address.latitude, address.longitude)
+            hand_offs.append(HandOff(geo, _("Map"), kind="geo", fill=True))
+    card = address_card(place.name, address.street, address.postcode, address.town)
+    if card is not None:
+        hand_offs.append(
+            HandOff(
+                card, address.one_line(), kind="address", payload=True, fill=True, fallback=address.one_line()
+            )
+        )
+    for phone in dict.fromkeys(p for p in (place.phone, *(c.phone for c in place.contacts)) if p):
+        if tel := tel_link(phone):
+            hand_offs.append(HandOff(tel, _("Phone: {number}").format(number=phone), kind="phone", fill=True))
+    for email in dict.fromkeys(e for e in (place.email, *(c.email for c in place.contacts)) if e):
+        if mail := mailto_link(email):
+            hand_offs.append(
+                HandOff(mail, _("E-mail: {address}").format(address=email), kind="email", fill=True)
+            )
+    for website in dict.fromkeys(w for w in (place.website, *(c.website for c in place.contacts)) if w):
+        hand_offs.append(HandOff(website, _("Website"), kind="page", fill=True))
+    return hand_offs
