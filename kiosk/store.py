@@ -187,10 +187,32 @@ class Store:
     def _open_read_only(self, cause: sqlite3.DatabaseError) -> sqlite3.Connection:
         log.error("content store %s is not writable (%s); reading only", self.path, cause)
         self.read_only = True
+        self._write_failing = True  # just said: no second line at the first write
+        # A WAL store needs its -shm file, which a read-only directory cannot hold: then the file is
+        # read as immutable (what a crash left in the -wal file is not seen, the last checkpoint is).
+        error: sqlite3.DatabaseError | None = None
+        for query in ("mode=ro", "mode=ro&immutable=1"):
+            db = None
+            try:
+                db = sqlite3.connect(f"{self.path.as_uri()}?{query}", uri=True, check_same_thread=False)
+                db.execute("SELECT count(*) FROM sqlite_master").fetchone()  # opening alone proves nothing
+                return db
+            except sqlite3.DatabaseError as failed:
+                error = failed
+                if db is not None:
+                    db.close()
+        raise StoreError(f"{self.path}: cannot open: {error}") from None
+
+    def _writable_again(self) -> bool:
+        """Reopen a store opened read-only for writing, once the disk has room or the mount allows it."""
         try:
-            return sqlite3.connect(f"{self.path.as_uri()}?mode=ro", uri=True, check_same_thread=False)
-        except sqlite3.DatabaseError as error:
-            raise StoreError(f"{self.path}: cannot open: {error}") from None
+            db = self._open_checked()
+        except (_Damaged, sqlite3.DatabaseError):
+            return False
+        self._db.close()
+        self._db = db
+        self.read_only = False
+        return True
 
     def _move_aside(self, why: str) -> None:
         stamp = self._clock().strftime("%Y%m%dT%H%M%S")
@@ -209,7 +231,7 @@ class Store:
     def _transaction(self, what: str) -> Iterator[sqlite3.Connection]:
         with self._lock:
             try:
-                if self.read_only:
+                if self.read_only and not self._writable_again():
                     raise sqlite3.OperationalError("the store is open read-only")
                 self._db.execute("BEGIN IMMEDIATE")
                 try:
@@ -432,7 +454,12 @@ class _Damaged(Exception):
 
 
 _DAMAGED_CODES = frozenset({sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB})
-_READ_ONLY_CODES = frozenset({sqlite3.SQLITE_READONLY, sqlite3.SQLITE_CANTOPEN, sqlite3.SQLITE_PERM})
+# A full disk cannot take the -wal and -shm files WAL needs even to read (IOERR or FULL at open): the
+# content is still there to show, read-only.
+_READ_ONLY_CODES = frozenset(
+    {sqlite3.SQLITE_READONLY, sqlite3.SQLITE_CANTOPEN, sqlite3.SQLITE_PERM, sqlite3.SQLITE_FULL,
+     sqlite3.SQLITE_IOERR}
+)  # fmt: skip
 
 
 def _error_code(error: sqlite3.Error) -> int:

@@ -297,12 +297,16 @@ def content_at_start(
     except StoreError as error:
         log.warning("cannot seed the content store from the snapshot: %s", error)
     wanted = list(languages if languages is not None else settings.display.languages)
-    content = store.load_region(settings.api.region, wanted)
-    if content is None:
-        for region in store.regions():
-            if region != settings.api.region and store.provenance(region)[0] == "snapshot":
-                content = store.load_region(region, wanted)
-                break
+    try:
+        content = store.load_region(settings.api.region, wanted)
+        if content is None:
+            for region in store.regions():
+                if region != settings.api.region and store.provenance(region)[0] == "snapshot":
+                    content = store.load_region(region, wanted)
+                    break
+    except StoreError as error:  # the caller shows the bundled snapshot instead
+        log.error("cannot read the content store, showing the bundled content: %s", error)
+        return None
     return content
 
 

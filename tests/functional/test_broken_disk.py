@@ -1,0 +1,354 @@
+"""Crashes and broken disks: killed syncs, a damaged store at start, a state directory that is read-only
+or full, and translation catalogs that are missing or broken. The kiosk keeps showing content, loses
+nothing it had, and says what went wrong once in the log.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import errno
+import logging
+import multiprocessing
+import os
+import random
+import re
+import subprocess
+import time
+from collections.abc import Awaitable, Callable, Iterator
+from pathlib import Path
+
+import pytest
+from textual.app import App
+from textual.pilot import Pilot
+
+from kiosk.config import Settings
+from kiosk.devtools.generate import GeneratedRegion, generate_region
+from kiosk.store import FILE_NAME, Store
+from kiosk.sync import sync_once
+from kiosk.ui.screens.welcome import WelcomeScreen
+from kiosk.ui.widgets.text import Prose
+from tests.support.api_server import ApiServer, sync_settings
+
+REGION = "absturzstadt"
+LANGUAGES = ("de", "uk", "ar")
+SIZE = {"pages": 150, "events": 12, "locations": 6}
+VERSION = re.compile(r"v(\d+)$")
+KILLS = int(os.environ.get("KIOSK_TEST_KILLS", "100"))
+
+
+def region(version: int) -> GeneratedRegion:
+    return generate_region(REGION, LANGUAGES, *SIZE.values(), version=version)
+
+
+def sync_in_child(url: str, state_dir: str) -> None:
+    """One sync round, as ``kiosk sync --once`` does it; run in a forked child that gets killed."""
+    settings = sync_settings(url, Path(state_dir), region=REGION, languages=LANGUAGES, timeout_s=20)
+    store = Store.open(Path(state_dir))
+    try:
+        asyncio.run(sync_once(settings, store))
+    finally:
+        store.close()
+
+
+def versions_by_language(state_dir: Path) -> dict[str, int]:
+    """Each language's one version; fails unless the store is sound and every language complete."""
+    store = Store.open(state_dir)
+    try:
+        assert store.integrity_ok()
+        found: dict[str, int] = {}
+        for code in LANGUAGES:
+            content = store.load_language(REGION, code)
+            assert content is not None, code
+            assert (len(content.pages), len(content.events), len(content.places)) == tuple(SIZE.values())
+            titles = [p.title for p in content.pages] + [e.title for e in content.events]
+            titles += [p.name for p in content.places]
+            marks = {int(VERSION.search(title).group(1)) for title in titles}  # type: ignore[union-attr]
+            assert len(marks) == 1, f"{code} mixes versions {sorted(marks)}"
+            found[code] = marks.pop()
+        return found
+    finally:
+        store.close()
+
+
+def test_a_hundred_kills_during_sync_leave_a_sound_and_complete_store(tmp_path: Path) -> None:
+    # A fork server with the kiosk already imported starts each sync in milliseconds, so the kills
+    # land anywhere in the round (connecting, parsing, writing) rather than mostly in Python's start.
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload([__name__])
+    state_dir = tmp_path / "state"
+    seed = int(os.environ.get("KIOSK_TEST_SEED", "20261124"))
+    rng = random.Random(seed)
+    with ApiServer(region(1).routes) as server:
+        assert run_to_end(context, server.url, state_dir) >= 0  # starts the fork server too
+        assert versions_by_language(state_dir) == dict.fromkeys(LANGUAGES, 1)
+        server.set_routes(region(2).routes)
+        duration = run_to_end(context, server.url, state_dir)  # how long a round takes, to aim the kills
+        assert versions_by_language(state_dir) == dict.fromkeys(LANGUAGES, 2)
+        killed_while_running = 0
+        for version in range(3, KILLS + 3):
+            server.set_routes(region(version).routes)
+            child = context.Process(target=sync_in_child, args=(server.url, str(state_dir)))
+            child.start()
+            time.sleep(rng.uniform(0.0, 1.2) * duration)
+            if child.is_alive():
+                killed_while_running += 1
+            with contextlib.suppress(ProcessLookupError):  # it may have finished a moment ago
+                child.kill()
+            child.join(30)
+            try:
+                found = versions_by_language(state_dir)
+            except AssertionError as error:
+                raise AssertionError(f"after kill {version - 2} (seed {seed}): {error}") from None
+            assert set(found.values()) <= set(range(1, version + 1))
+        # Most kills must hit a running sync, or the test proves little.
+        assert killed_while_running >= KILLS * 3 // 4, (killed_while_running, duration)
+        run_to_end(context, server.url, state_dir)
+    assert versions_by_language(state_dir) == dict.fromkeys(LANGUAGES, KILLS + 2)
+
+
+def run_to_end(context: multiprocessing.context.ForkServerContext, url: str, state_dir: Path) -> float:
+    """An undisturbed sync in a child; how long it took, in seconds."""
+    started = time.monotonic()
+    child = context.Process(target=sync_in_child, args=(url, str(state_dir)))
+    child.start()
+    child.join(120)
+    assert child.exitcode == 0
+    return time.monotonic() - started
+
+
+# -- the kiosk's own start, headless ------------------------------------------------------------------
+
+Drive = Callable[[Pilot[object]], Awaitable[None]]
+
+
+def run_kiosk_headless(monkeypatch: pytest.MonkeyPatch, settings: Settings, drive: Drive) -> None:
+    """``kiosk.cli.run_kiosk``, headless: ``drive`` runs once the kiosk is up, then the kiosk exits."""
+    from textual.app import App
+
+    from kiosk import cli
+    from kiosk.ui.app import KioskApp
+
+    failures: list[BaseException] = []
+
+    async def auto_pilot(pilot: Pilot[object]) -> None:
+        try:
+            await pilot.pause()
+            await drive(pilot)
+        except BaseException as failure:  # handed to the test, which re-raises it
+            failures.append(failure)
+        finally:
+            pilot.app.exit()
+
+    def headless(app: KioskApp) -> None:
+        App.run(app, headless=True, size=(100, 30), auto_pilot=auto_pilot)
+
+    monkeypatch.setattr(cli, "_log_away_from_the_screen", lambda settings: None)  # keep caplog's handler
+    monkeypatch.setattr(KioskApp, "run", headless)
+    assert cli.run_kiosk(settings) == 0
+    if failures:
+        raise failures[0]
+
+
+def kiosk_settings(state_dir: Path, base_url: str | None = None, **display: object) -> Settings:
+    return Settings(
+        api={"base_url": base_url, "region": "dortmund", "timeout_s": 5},
+        display={"languages": ["de", "en"], "default_language": "de", **display},
+        paths={"state_dir": state_dir},
+    )
+
+
+def shown_text(app: App[object]) -> str:
+    return "\n".join(
+        p.text.plain if hasattr(p.text, "plain") else str(p.text) for p in app.screen.query(Prose)
+    )
+
+
+async def open_topics(pilot: Pilot[object]) -> str:
+    """From the welcome screen to the German help topics; what they say."""
+    await pilot.press("x", "1", "1")
+    await pilot.pause()
+    return shown_text(pilot.app)
+
+
+def damage(path: Path, how: str) -> bytes:
+    """Damage the store file at ``path`` the way a power cut or a bad disk might; its bytes after."""
+    data = path.read_bytes()
+    if how == "not a database":
+        data = b"\x00garbage\xff" * 4096
+    elif how == "truncated":
+        data = data[: len(data) * 2 // 5]
+    else:  # pages overwritten with noise, the header intact
+        noise = random.Random(7).randbytes(8192)
+        data = data[:16384] + noise + data[16384 + len(noise) :]
+    path.write_bytes(data)
+    return data
+
+
+@pytest.mark.parametrize("how", ["not a database", "truncated", "pages overwritten"])
+def test_a_damaged_store_is_moved_aside_and_rebuilt_at_start(
+    how: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    state_dir = tmp_path / "state"
+    store = Store.open(state_dir)
+    store.seed_from_snapshot()
+    store.close()
+    damaged = damage(state_dir / FILE_NAME, how)
+    caplog.set_level(logging.INFO)
+    api = generate_region("dortmund", ("de", "en"), 12, 2, 2, version=9)
+    with ApiServer(api.routes) as server:
+
+        async def drive(pilot: Pilot[object]) -> None:
+            app = pilot.app
+            assert isinstance(app.screen, WelcomeScreen)
+            assert "Westerfilder Straße 54" in shown_text(app), "the bundled office, from the rebuilt store"
+            syncer = app.runtime.syncer  # type: ignore[attr-defined]
+            report = await syncer.run_once()
+            assert report is not None and report.ok, report
+            assert " v9" in await open_topics(pilot), "the API's content, stored in the new file"
+
+        run_kiosk_headless(monkeypatch, kiosk_settings(state_dir, server.url), drive)
+    aside = [path for path in state_dir.iterdir() if ".corrupt-" in path.name]
+    assert [path.read_bytes() for path in aside if path.name.endswith(tuple("0123456789"))] == [damaged]
+    reopened = Store.open(state_dir)
+    assert reopened.integrity_ok() and reopened.counts("dortmund")["de"]["pages"] == 12
+    reopened.close()
+    moved = [r for r in caplog.records if "damaged" in r.getMessage()]
+    assert len(moved) == 1 and moved[0].levelno == logging.ERROR
+
+
+def _mount(*args: str) -> bool:
+    return subprocess.run(["mount", *args], capture_output=True, check=False).returncode == 0
+
+
+@contextlib.contextmanager
+def read_only(directory: Path) -> Iterator[None]:
+    """``directory`` and its files cannot be written, even by root (who gets a read-only bind mount)."""
+    if os.geteuid() != 0:
+        modes = {path: path.stat().st_mode for path in [directory, *directory.iterdir()]}
+        for path, mode in modes.items():
+            path.chmod(mode & ~0o222)
+        try:
+            yield
+        finally:
+            for path, mode in modes.items():
+                path.chmod(mode)
+        return
+    if not _mount("--bind", str(directory), str(directory)):
+        pytest.skip("running as root without the right to mount: cannot make a directory read-only")
+    try:
+        if not _mount("-o", "remount,bind,ro", str(directory)):
+            pytest.skip("cannot remount a bind mount read-only here")
+        yield
+    finally:
+        subprocess.run(["umount", "-l", str(directory)], check=False)
+
+
+@contextlib.contextmanager
+def small_disk(directory: Path, size: str = "4m") -> Iterator[None]:
+    """A file system of ``size`` mounted at ``directory`` (root with mount rights only)."""
+    directory.mkdir(parents=True, exist_ok=True)
+    if os.geteuid() != 0 or not _mount("-t", "tmpfs", "-o", f"size={size}", "tmpfs", str(directory)):
+        pytest.skip("needs root with the right to mount a tmpfs, to fill a disk for real")
+    try:
+        yield
+    finally:
+        subprocess.run(["umount", "-l", str(directory)], check=False)
+
+
+def fill(directory: Path) -> Path:
+    """Write a file until the disk is full; remove it to free the space again."""
+    filler = directory / "filler"
+    with filler.open("wb", buffering=0) as handle:
+        for block in (65536, 4096, 512, 1):  # to the last byte: SQLite must not find a free page
+            try:
+                while True:
+                    handle.write(b"\0" * block)
+            except OSError as error:
+                assert error.errno == errno.ENOSPC
+    return filler
+
+
+def synced_store(state_dir: Path, server: ApiServer) -> None:
+    """The store as a kiosk that has run a while leaves it: the snapshot, then a round from the API."""
+    store = Store.open(state_dir)
+    store.seed_from_snapshot()
+    report = asyncio.run(sync_once(kiosk_settings(state_dir, server.url), store))
+    assert report.ok, report
+    store.close()
+
+
+def problems_by_file(caplog: pytest.LogCaptureFixture, state_dir: Path) -> dict[str, int]:
+    """How many warning or error lines name each file in the state directory."""
+    counts: dict[str, int] = {}
+    for record in caplog.records:
+        if record.levelno >= logging.WARNING:
+            for name in set(re.findall(rf"{re.escape(str(state_dir))}/([\w.-]+)", record.getMessage())):
+                counts[name] = counts.get(name, 0) + 1
+    return counts
+
+
+def test_a_read_only_state_directory_keeps_the_content_on_screen(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    state_dir = tmp_path / "state"
+    with ApiServer(generate_region("dortmund", ("de", "en"), 12, 2, 2, version=1).routes) as server:
+        synced_store(state_dir, server)
+        server.set_routes(generate_region("dortmund", ("de", "en"), 12, 2, 2, version=2).routes)
+        caplog.set_level(logging.INFO)
+
+        async def drive(pilot: Pilot[object]) -> None:
+            app = pilot.app
+            assert isinstance(app.screen, WelcomeScreen)
+            assert " v1" in await open_topics(pilot)
+            for _ in range(3):
+                report = await app.runtime.syncer.run_once()  # type: ignore[attr-defined]
+                assert report is not None and {p.kind for p in report.errors} == {"store"}
+            await pilot.press("escape", "1")
+            await pilot.pause()
+            assert " v1" in shown_text(app), "the last good content stays"
+            assert app.is_running
+
+        with read_only(state_dir):
+            run_kiosk_headless(monkeypatch, kiosk_settings(state_dir, server.url), drive)
+    problems = problems_by_file(caplog, state_dir)
+    assert problems.get(FILE_NAME) == 1, caplog.text
+    assert all(count == 1 for count in problems.values()), problems
+
+
+@pytest.mark.parametrize("fills", ["before the start", "while it runs"])
+def test_a_full_disk_keeps_the_content_on_screen_and_recovers(
+    fills: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    state_dir = tmp_path / "state"
+    with (
+        small_disk(state_dir),
+        ApiServer(generate_region("dortmund", ("de", "en"), 12, 2, 2).routes) as server,
+    ):
+        synced_store(state_dir, server)
+        server.set_routes(generate_region("dortmund", ("de", "en"), 12, 2, 2, version=2).routes)
+        filler = fill(state_dir) if fills == "before the start" else state_dir / "filler"
+        caplog.set_level(logging.INFO)
+
+        async def drive(pilot: Pilot[object]) -> None:
+            app = pilot.app
+            syncer = app.runtime.syncer  # type: ignore[attr-defined]
+            assert " v1" in await open_topics(pilot), "the stored content, not the bundled one"
+            if not filler.exists():
+                fill(state_dir)
+            for _ in range(3):
+                report = await syncer.run_once()
+                assert report is not None and {p.kind for p in report.errors} == {"store"}
+            await pilot.press("escape", "1")
+            await pilot.pause()
+            assert " v1" in shown_text(app)
+            filler.unlink()
+            report = await syncer.run_once()
+            assert report is not None and report.ok, report
+            await pilot.press("escape", "1")
+            await pilot.pause()
+            assert " v2" in shown_text(app), "new content once the disk has room again"
+
+        run_kiosk_headless(monkeypatch, kiosk_settings(state_dir, server.url), drive)
+    assert problems_by_file(caplog, state_dir).get(FILE_NAME) == 1, caplog.text
+    assert sum("writable again" in r.getMessage() for r in caplog.records) == 1
