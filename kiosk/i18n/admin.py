@@ -36,7 +36,12 @@ from kiosk.i18n.locales import UI_LANGUAGES, german_name, native_name
 from kiosk.i18n.plurals import plural_forms
 from kiosk.i18n.rtl import visual_line
 
-KEYWORDS: dict[str, tuple[int, ...] | None] = {"_": None, "gettext": None, "ngettext": (1, 2)}
+KEYWORDS: dict[str, tuple[int, ...] | None] = {
+    "_": None,
+    "gettext": None,
+    "ngettext": (1, 2),
+    "gettext_in": (2,),
+}
 COMMENT_TAGS = ("TRANSLATORS:",)
 
 
