@@ -13,6 +13,7 @@ import multiprocessing
 import os
 import random
 import re
+import shutil
 import subprocess
 import time
 from collections.abc import Awaitable, Callable, Iterator
@@ -352,3 +353,93 @@ def test_a_full_disk_keeps_the_content_on_screen_and_recovers(
         run_kiosk_headless(monkeypatch, kiosk_settings(state_dir, server.url), drive)
     assert problems_by_file(caplog, state_dir).get(FILE_NAME) == 1, caplog.text
     assert sum("writable again" in r.getMessage() for r in caplog.records) == 1
+
+
+# -- translation catalogs --------------------------------------------------------------------------
+
+BUNDLED_TRANSLATIONS = Path(__file__).resolve().parents[2] / "translations"
+
+
+def catalogs(tmp_path: Path, broken: dict[str, bytes | None]) -> Path:
+    """The bundled catalogs copied, with ``broken`` ones replaced by these bytes (None: left out)."""
+    directory = tmp_path / "translations"
+    shutil.copytree(BUNDLED_TRANSLATIONS, directory)
+    for code, data in broken.items():
+        po = directory / code / "LC_MESSAGES" / "kiosk.po"
+        if data is None:
+            shutil.rmtree(directory / code)
+        else:
+            po.write_bytes(data)
+    return directory
+
+
+async def home_title(pilot: Pilot[object], key: str) -> str:
+    """The home screen's title after choosing the language numbered ``key`` on the welcome screen."""
+    await pilot.press("x", key)
+    await pilot.pause()
+    title = str(pilot.app.screen.query_one("#title", Prose).text)
+    await pilot.press("escape")  # nothing to go back to on the home screen; stays
+    return title
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        b'msgid "How can we help you?"\nmsgstr "Wie k\xf6nnen',
+        b'msgid "x"\nmsgstr "unterminated',
+        b"\x00\xff" * 64,
+    ],
+    ids=["not UTF-8", "syntax error", "binary"],
+)
+def test_a_corrupt_catalog_falls_back_to_english_and_says_so(
+    damage: bytes, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    directory = catalogs(tmp_path, {"de": damage})
+    settings = kiosk_settings(tmp_path / "state", languages=["de", "en", "uk"]).model_copy(
+        update={
+            "paths": Settings(paths={"state_dir": tmp_path / "state", "translations_dir": directory}).paths
+        }
+    )
+    caplog.set_level(logging.INFO)
+    titles: list[str] = []
+
+    async def drive(pilot: Pilot[object]) -> None:
+        titles.append(await home_title(pilot, "1"))  # Deutsch
+        await pilot.press("f2", "3")  # Українська still has its own catalog
+        await pilot.pause()
+        titles.append(str(pilot.app.screen.query_one("#title", Prose).text))
+
+    run_kiosk_headless(monkeypatch, settings, drive)
+    assert titles[0] == "How can we help you?"
+    assert titles[1] not in ("How can we help you?", "Wie können wir Ihnen helfen?")
+    said = [r for r in caplog.records if "de/LC_MESSAGES/kiosk.po" in r.getMessage()]
+    assert len(said) == 1 and said[0].levelno == logging.WARNING, caplog.text
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="kiosk.i18n.catalogs.translations(): a language without a catalog is None, logged nowhere",
+)
+def test_a_missing_catalog_falls_back_to_english_and_says_so(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    directory = catalogs(tmp_path, {"de": None})
+    settings = kiosk_settings(tmp_path / "state", languages=["de", "en"]).model_copy(
+        update={
+            "paths": Settings(paths={"state_dir": tmp_path / "state", "translations_dir": directory}).paths
+        }
+    )
+    caplog.set_level(logging.INFO)
+    titles: list[str] = []
+
+    async def drive(pilot: Pilot[object]) -> None:
+        titles.append(await home_title(pilot, "1"))
+
+    run_kiosk_headless(monkeypatch, settings, drive)
+    assert titles == ["How can we help you?"]
+    said = [
+        message
+        for message in (r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING)
+        if re.search(r"\bde\b", message) and ("catalog" in message.lower() or "kiosk.po" in message)
+    ]
+    assert len(said) == 1, caplog.text
