@@ -147,7 +147,8 @@ def update(directory: Path, out: TextIO) -> int:
             catalog = read_po(handle, locale=code)
         catalog.update(template, update_header_comment=False, keep_user_comments=True)
         with _replacing(path) as stream:
-            stream.write(_po_text(catalog, include_previous=True))
+            # Obsolete entries are dropped: kept, they collide with a message that comes back later.
+            stream.write(_po_text(catalog, include_previous=True, ignore_obsolete=True))
         print(f"{path}: updated", file=out)
     return status
 
