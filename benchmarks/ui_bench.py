@@ -244,6 +244,7 @@ async def measure_sessions(state_dir: Path, region: str, sessions: int, warm_up:
         for n in range(sessions):
             await _session(app, kiosk.monotonic, digits[n % len(digits)])
             if (n + 1) % 100 == 0:
+                out.setdefault("rss_every_100_mib", []).append(rss_mib())
                 progress(f"{n + 1} sessions, RSS {rss_mib():.0f} MiB")
         out["session_s"] = (time.perf_counter() - started) / max(1, sessions)
         out["session_cpu_s"] = (time.process_time() - cpu) / max(1, sessions)
