@@ -195,6 +195,22 @@ async def test_touching_a_code_shows_it_on_its_own_and_a_touch_leads_back(
         assert isinstance(app.screen, PageScreen)
 
 
+async def test_a_new_language_chosen_over_a_code_on_its_own_leads_back_to_the_page_in_it(
+    settings: Settings,
+) -> None:
+    app = kiosk(settings, "contrast-dark")
+    async with app.run_test(size=SMALL) as pilot:
+        await go(pilot, "1", "2", "2")
+        await pilot.press("0")
+        await pilot.pause()
+        assert isinstance(app.screen, CodeScreen)
+        await pilot.press("f2", "1")  # Deutsch
+        await pilot.pause()
+        await pilot.pause()
+        assert isinstance(app.screen, PageScreen) and app.language == "de"
+        assert "Zurück" in "".join(screen_lines(app)), "the page beneath re-rendered in German"
+
+
 @pytest.mark.parametrize("theme", THEMES)
 @pytest.mark.parametrize("size", SIZES, ids=["80x24", "120x40", "200x60"])
 async def test_a_link_too_long_for_the_terminal_is_shown_as_text_never_cropped(

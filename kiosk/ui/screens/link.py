@@ -69,8 +69,10 @@ class CodeScreen(Screen[None]):
         self.data = data
         self.caption = caption
         self.fallback = fallback
+        self.composed_language = ""
 
     def compose(self) -> ComposeResult:
+        self.composed_language = getattr(self.app, "language", "")
         back = _("Touch the screen or press any key to continue.")
         yield QRCode(self.data, f"{self.caption} · {back}" if self.caption else back, fallback=self.fallback)
 
@@ -81,3 +83,8 @@ class CodeScreen(Screen[None]):
     def on_click(self, event: events.Click) -> None:
         event.stop()
         self.dismiss(None)
+
+    def on_screen_resume(self) -> None:
+        # Back from choosing another language: the screen beneath re-renders in it, this caption cannot.
+        if getattr(self.app, "language", "") != self.composed_language:
+            self.dismiss(None)
