@@ -93,8 +93,10 @@ async def go(pilot: Any, *keys: str) -> None:
     for key in ("x", "2", *keys):
         before = pilot.app.screen
         await pilot.press(key)
-        for _wait in range(10):  # until the chosen screen is up and has focus to take the next key
-            await pilot.pause()
+        # Until the chosen screen is up and has focus to take the next key; a loaded machine may need
+        # a while, so wait in small steps for up to about five seconds.
+        for wait in range(200):
+            await pilot.pause(0.025 if wait > 5 else None)
             if pilot.app.screen is not before and pilot.app.screen.is_mounted and pilot.app.focused:
                 break
 
