@@ -43,7 +43,11 @@ class Library:
     def _pick_fallback(content: RegionContent, language: str) -> LanguageContent | None:
         for code in FALLBACK_LANGUAGES:
             candidate = content.get(code)
-            if code != language and candidate is not None and (candidate.pages or candidate.places):
+            if (
+                code != language
+                and candidate is not None
+                and (candidate.pages or candidate.places or candidate.events)
+            ):
                 return candidate
         return None
 
