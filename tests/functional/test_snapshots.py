@@ -1,4 +1,4 @@
-"""Snapshot tests of every visitor screen at 80×24 and 120×40 in German and English.
+"""Snapshot tests of every visitor screen at 80×24 and 120×40 in German, English, Ukrainian and Arabic.
 
 Update after an intended change of the look with `pytest tests/functional/test_snapshots.py --snapshot-update`
 and read the report before committing.
@@ -27,7 +27,7 @@ SCREENS: dict[str, list[str]] = {
 
 
 @pytest.mark.parametrize("size", [(80, 24), (120, 40)], ids=["80x24", "120x40"])
-@pytest.mark.parametrize("language", ["de", "en"])
+@pytest.mark.parametrize("language", ["de", "en", "uk", "ar"])
 @pytest.mark.parametrize("screen", list(SCREENS))
 def test_screen(
     snap_compare: Callable[..., bool],
