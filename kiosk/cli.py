@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import gc
 import logging
 import sys
 from collections.abc import Sequence
@@ -126,6 +127,9 @@ def run_kiosk(settings: Settings, *, dev: bool = False) -> int:
         runtime.feedback_sender = FeedbackSender(
             runtime.outbox, settings.api.base_url, timeout_s=settings.api.timeout_s
         )
+    # What is loaded now lives as long as the process: keep the garbage collector from walking it.
+    gc.collect()
+    gc.freeze()
     app = KioskApp(
         settings, content or load_snapshot(), dev=dev, runtime=runtime, usage=usage, handle_signals=True
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import logging
 import time
 from collections.abc import Callable
@@ -125,8 +126,13 @@ class KioskApp(App[None]):
 
     def offer_content(self, content: RegionContent) -> None:
         """Take new content. The screen on display keeps what it shows; the next screen shows the new."""
+        # Loaded content is frozen out of the garbage collector's sight (a full collection over it
+        # pauses the UI for a noticeable moment); the old content must be thawed to be freed.
+        gc.unfreeze()
         self.content = content
         self._libraries = {}
+        gc.collect()
+        gc.freeze()
         self.content_generation += 1
         self.runtime.forget_status()
         warm_search_index(self)

@@ -37,13 +37,17 @@ class WelcomeScreen(Screen[None]):
         return cast("KioskApp", self.app)
 
     def compose(self) -> ComposeResult:
+        # Kept by reference: query_one results are cached per screen and would keep old widgets alive
+        # across the recompose that every visitor's reset brings.
+        self.greeting = Prose("", id="greeting", direction="ltr")
+        self.hint = Prose("", id="welcome-hint", direction="ltr")
         with Center(id="welcome-center"), Vertical(id="welcome-box"):
-            yield Prose("", id="greeting", direction="ltr")
+            yield self.greeting
             yield Prose(Text("„lokal willkommen“ Westerfilde", style="bold"), id="office-name")
             yield Prose(_("Help for newcomers in Mengede and Huckarde"), id="office-tagline")
             yield Prose(self._address(), id="office-address")
             yield Prose(self._open_status(), id="open-status")
-            yield Prose("", id="welcome-hint", direction="ltr")
+            yield self.hint
 
     def _office(self) -> Shown[Place] | None:
         return self.kiosk.library.office(self.kiosk.settings.display.office_place_id)
@@ -78,10 +82,9 @@ class WelcomeScreen(Screen[None]):
         """Show the greeting and the hint in one language, in its own script and direction."""
         code = self.kiosk.settings.display.languages[self.greeting_index]
         text_direction = direction(code)
-        greeting = self.query_one("#greeting", Prose)
-        greeting.text = Text(visual(gettext_in(code, "Welcome"), text_direction).plain, style="bold")
-        hint = self.query_one("#welcome-hint", Prose)
-        hint.text = visual(gettext_in(code, "Touch the screen or press any key to start"), text_direction)
+        self.greeting.text = Text(visual(gettext_in(code, "Welcome"), text_direction).plain, style="bold")
+        hint = gettext_in(code, "Touch the screen or press any key to start")
+        self.hint.text = visual(hint, text_direction)
 
     def on_key(self, event: events.Key) -> None:
         event.stop()
