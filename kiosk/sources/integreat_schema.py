@@ -104,7 +104,12 @@ def _html(value: str | None) -> str:
 
 
 def _url(value: str | None) -> str:
-    return "".join(clean_text(value).split()) if value else ""
+    if not value:
+        return ""
+    # Nearly every link is plain printable ASCII: nothing to clean but spaces (a fast path at sync).
+    if value.isascii() and value.isprintable():
+        return value.replace(" ", "")
+    return "".join(clean_text(value).split())
 
 
 def _synthetic_id(*keys: str | None) -> int:
