@@ -209,6 +209,13 @@ def translations(code: str) -> Translations | None:
             except CatalogError as exc:
                 log.warning("%s: %s; not using it", catalog_path(_State.directory, code), exc)
                 found = None
+            else:
+                if found is None and code != "en":  # English is the messages' own language
+                    log.warning(
+                        "%s: no catalog for %s; its texts are shown in English",
+                        catalog_path(_State.directory, code),
+                        code,
+                    )
             _State.loaded = {**_State.loaded, code: found}
         return _State.loaded[code]
 

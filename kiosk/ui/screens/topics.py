@@ -8,13 +8,15 @@ from textual.containers import VerticalScroll
 from kiosk.content.library import PageKey, Shown
 from kiosk.content.models import Page
 from kiosk.content.text import one_line
-from kiosk.i18n import _
+from kiosk.i18n import _, ngettext
 from kiosk.i18n.locales import name_in
 from kiosk.ui.screens.base import KioskScreen
 from kiosk.ui.widgets.choices import Choice, ChoiceData, ChoiceList
 from kiosk.ui.widgets.text import Prose
 
 EXCERPT_CHARS = 110
+#: Tiles built at once; a longer list grows by this many with its last tile, "Show more".
+TILES_AT_ONCE = 50
 
 
 def in_other_language(shown_language: str, visitor_language: str) -> str:
@@ -36,6 +38,7 @@ class TopicsScreen(KioskScreen):
         super().__init__()
         self.parent_key = parent
         self.entries: list[Shown[Page]] = []
+        self.shown_count = TILES_AT_ONCE
 
     def title_text(self) -> str:
         if self.parent_key is not None:
@@ -55,22 +58,33 @@ class TopicsScreen(KioskScreen):
             if not self.entries:
                 yield Prose(_("There are no topics here yet. Please ask at the office."), classes="empty")
                 return
-            yield ChoiceList(
-                [
+            items = [
+                ChoiceData(
+                    shown.item.title,
+                    short(shown.item.excerpt),
+                    in_other_language(shown.language, self.kiosk.language),
+                )
+                for shown in self.entries[: self.shown_count]
+            ]
+            remaining = len(self.entries) - self.shown_count
+            if remaining > 0:
+                # A list of thousands would take minutes to build: it grows on request.
+                items.append(
                     ChoiceData(
-                        shown.item.title,
-                        short(shown.item.excerpt),
-                        in_other_language(shown.language, self.kiosk.language),
+                        _("Show more"),
+                        ngettext("{n} more topic", "{n} more topics", remaining).format(n=remaining),
                     )
-                    for shown in self.entries
-                ],
-                id="topics",
-            )
+                )
+            yield ChoiceList(items, id="topics")
 
     def on_choice_chosen(self, event: Choice.Chosen) -> None:
         event.stop()
         from kiosk.ui.screens.page import PageScreen
 
+        if event.choice.number > self.shown_count:
+            self.shown_count += TILES_AT_ONCE
+            self.call_later(self.relabel)
+            return
         shown = self.entries[event.choice.number - 1]
         key = (shown.language, shown.item.id)
         if key != self.parent_key and self.kiosk.library.has_children(key):

@@ -1,0 +1,45 @@
+"""A list of hundreds of topics opens at once and grows on request."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from kiosk.config import Settings
+from kiosk.content.models import Language, LanguageContent, Page, RegionContent
+from kiosk.ui.app import KioskApp
+from kiosk.ui.screens.page import PageScreen
+from kiosk.ui.screens.topics import TILES_AT_ONCE, TopicsScreen
+from kiosk.ui.widgets.choices import Choice
+
+NOW = datetime(2026, 11, 23, 10, 0, tzinfo=ZoneInfo("Europe/Berlin"))
+
+
+def many_topics(count: int) -> RegionContent:
+    german = Language("de", "Deutsch")
+    pages = [
+        Page(id=i, title=f"Thema {i:04d}", content_html=f"<p>Text {i}</p>", order=i) for i in range(count)
+    ]
+    return RegionContent("test", [german], {"de": LanguageContent(german, pages)})
+
+
+async def test_long_list_shows_a_first_part_and_grows(settings: Settings) -> None:
+    app = KioskApp(settings, many_topics(130), clock=lambda: NOW, cycle_greeting=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("x", "1", "1")
+        await pilot.pause()
+        topics = app.screen
+        assert isinstance(topics, TopicsScreen)
+        choices = list(topics.query(Choice))
+        assert len(choices) == TILES_AT_ONCE + 1
+        assert "80" in choices[-1].data.subtitle  # 130 topics, 50 shown: 80 more
+        choices[-1].focus()
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.screen is topics
+        assert len(list(topics.query(Choice))) == 2 * TILES_AT_ONCE + 1
+        list(topics.query(Choice))[TILES_AT_ONCE + 3].focus()
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, PageScreen)
+        assert app.screen.key == ("de", TILES_AT_ONCE + 3)
