@@ -28,6 +28,20 @@ class ConfigError(Exception):
     """A configuration problem, worded for the admin: which file, which key, what is wrong."""
 
 
+def service_url(value: str | None, example: str) -> str | None:
+    """A server's base URL: TLS is never optional, except for a server on this very machine."""
+    if value is None or value == "":
+        return None
+    parts = urlsplit(value)
+    if parts.scheme not in ("https", "http") or not parts.hostname:
+        raise ValueError(f"must be an https:// URL such as {example}")
+    if parts.scheme == "http" and parts.hostname not in LOOPBACK_HOSTS:
+        raise ValueError("must use https:// (plain http is allowed only for 127.0.0.1)")
+    if parts.username or parts.password or parts.query or parts.fragment:
+        raise ValueError("must not contain a user name, password, query or fragment")
+    return value.rstrip("/")
+
+
 class _Section(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -42,17 +56,7 @@ class ApiSettings(_Section):
     @field_validator("base_url")
     @classmethod
     def _https_only(cls, value: str | None) -> str | None:
-        """TLS is never optional, except for a server on this very machine (tests, a local proxy)."""
-        if value is None or value == "":
-            return None
-        parts = urlsplit(value)
-        if parts.scheme not in ("https", "http") or not parts.hostname:
-            raise ValueError("must be an https:// URL such as https://cms.integreat-app.de")
-        if parts.scheme == "http" and parts.hostname not in LOOPBACK_HOSTS:
-            raise ValueError("must use https:// (plain http is allowed only for 127.0.0.1)")
-        if parts.username or parts.password or parts.query or parts.fragment:
-            raise ValueError("must not contain a user name, password, query or fragment")
-        return value.rstrip("/")
+        return service_url(value, "https://cms.integreat-app.de")
 
 
 class DisplaySettings(_Section):
@@ -111,17 +115,7 @@ class SlotSettings(_Section):
     @field_validator("base_url")
     @classmethod
     def _https_only(cls, value: str | None) -> str | None:
-        """As for [api] base_url: TLS, except for a server on this very machine."""
-        if value is None or value == "":
-            return None
-        parts = urlsplit(value)
-        if parts.scheme not in ("https", "http") or not parts.hostname:
-            raise ValueError("must be an https:// URL such as https://termine.example.de/api/citizen")
-        if parts.scheme == "http" and parts.hostname not in LOOPBACK_HOSTS:
-            raise ValueError("must use https:// (plain http is allowed only for 127.0.0.1)")
-        if parts.username or parts.password or parts.query or parts.fragment:
-            raise ValueError("must not contain a user name, password, query or fragment")
-        return value.rstrip("/")
+        return service_url(value, "https://termine.example.de/api/citizen")
 
     @field_validator("service_ids")
     @classmethod
