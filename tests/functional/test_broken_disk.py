@@ -25,6 +25,7 @@ from textual.pilot import Pilot
 
 from kiosk.config import Settings
 from kiosk.devtools.generate import GeneratedRegion, generate_region
+from kiosk.ops.doctor import check_directory
 from kiosk.store import FILE_NAME, Store
 from kiosk.sync import sync_once
 from kiosk.ui.screens.welcome import WelcomeScreen
@@ -312,6 +313,8 @@ def test_a_read_only_state_directory_keeps_the_content_on_screen(
 
         with read_only(state_dir):
             run_kiosk_headless(monkeypatch, kiosk_settings(state_dir, server.url), drive)
+            doctor = check_directory("state", state_dir)  # and ``kiosk doctor`` says so too
+            assert doctor.status == "FAIL" and "not writable" in doctor.reason
     problems = problems_by_file(caplog, state_dir)
     assert problems.get(FILE_NAME) == 1, caplog.text
     assert all(count == 1 for count in problems.values()), problems
@@ -350,6 +353,9 @@ def test_a_full_disk_keeps_the_content_on_screen_and_recovers(
             await pilot.pause()
             assert " v2" in shown_text(app), "new content once the disk has room again"
 
+        if fills == "before the start":
+            doctor = check_directory("state", state_dir)
+            assert doctor.status != "OK" and "0 MiB free" in doctor.reason, doctor  # ``kiosk doctor`` too
         run_kiosk_headless(monkeypatch, kiosk_settings(state_dir, server.url), drive)
     assert problems_by_file(caplog, state_dir).get(FILE_NAME) == 1, caplog.text
     assert sum("writable again" in r.getMessage() for r in caplog.records) == 1
