@@ -227,7 +227,9 @@ class KioskApp(App[None]):
         """Ctrl+F12 or five corner taps: the staff PIN pad (once; never over the idle countdown)."""
         from kiosk.ui.screens.staff import PinPadScreen, StaffScreen
 
-        if not isinstance(self.screen, (PinPadScreen, StaffScreen, IdleScreen)):
+        if isinstance(self.screen, IdleScreen):
+            return
+        if not any(isinstance(screen, (PinPadScreen, StaffScreen)) for screen in self.screen_stack):
             self.push_screen(PinPadScreen())
 
     def note_activity(self) -> None:
@@ -264,8 +266,9 @@ class KioskApp(App[None]):
 
     def action_choose_language(self) -> None:
         from kiosk.ui.screens.language import LanguageScreen
+        from kiosk.ui.screens.staff import PinPadScreen, StaffScreen
 
-        if isinstance(self.screen, (LanguageScreen, IdleScreen)):
+        if isinstance(self.screen, (LanguageScreen, IdleScreen, PinPadScreen, StaffScreen)):
             return
         self.push_screen(LanguageScreen(then_home=isinstance(self.screen, WelcomeScreen)))
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from textual import events
 from textual.app import ComposeResult
@@ -16,6 +16,24 @@ from kiosk.ui.widgets.chrome import HeaderBar, StatusLine
 
 if TYPE_CHECKING:
     from kiosk.ui.app import KioskApp
+
+
+def on_stack(screen: Screen[Any]) -> bool:
+    """Still on the stack. An await in a handler can outlive its screen (Escape, an idle reset)."""
+    return screen.is_attached and screen in screen.app.screen_stack
+
+
+def close(screen: Screen[Any]) -> bool:
+    """Dismiss ``screen`` if it is still on top; whether it was.
+
+    Textual's ``dismiss`` pops whatever screen is on top. Two keys queued in one burst would both
+    dismiss a screen that is already gone, and the second would take the screen beneath with it (down
+    to the welcome screen), so every screen closes itself through here.
+    """
+    if not screen.is_active:
+        return False
+    screen.dismiss(None)
+    return True
 
 
 class KioskScreen(Screen[None]):
@@ -61,9 +79,13 @@ class KioskScreen(Screen[None]):
         if lists and lists[0].choices:
             lists[0].choices[0].focus()
 
+    @property
+    def shown(self) -> bool:
+        return on_stack(self)
+
     async def relabel(self) -> None:
         """Re-render in the current language, keeping the scroll position and the focused item."""
-        if not self.is_attached or self not in self.app.screen_stack:
+        if not self.shown:
             return  # removed meanwhile (an idle reset popped it)
         scrolls = [(s.id, s.scroll_y) for s in self.query(VerticalScroll)]
         focus_index = self._focus_index()

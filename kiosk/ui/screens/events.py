@@ -160,7 +160,7 @@ class EventsScreen(KioskScreen):
         was = old_keys[focused.number - 1] if in_list and isinstance(focused, Choice) else None
         self.listed = fresh
         await self.rebuild_list()
-        if not in_list or not isinstance(focused, Choice):
+        if not self.shown or not in_list or not isinstance(focused, Choice):
             return
         keys = [item.key for item in fresh]
         choices = self.choices()
@@ -177,11 +177,14 @@ class EventsScreen(KioskScreen):
         return lists[0].choices if lists else []
 
     async def rebuild_list(self) -> None:
+        if not self.shown:
+            return
         body = self.query_one("#body", VerticalScroll)
         y = body.scroll_y
         await body.remove_children()
-        await body.mount_all(self.list_widgets())
-        body.scroll_to(y=y, animate=False, immediate=True)
+        if self.shown:
+            await body.mount_all(self.list_widgets())
+            body.scroll_to(y=y, animate=False, immediate=True)
 
     async def action_filter(self, name: EventFilter) -> None:
         self.chosen = name
@@ -191,6 +194,8 @@ class EventsScreen(KioskScreen):
             button.label = button_label(self.filter_label(button_name), button_name == name)
         self.listed = self.compute()
         await self.rebuild_list()
+        if not self.shown:
+            return
         self.query_one("#body", VerticalScroll).scroll_home(animate=False, immediate=True)
         if not isinstance(self.focused, Button):
             self.focus_first()

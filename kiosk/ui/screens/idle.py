@@ -9,6 +9,7 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 
 from kiosk.i18n import _, ngettext
+from kiosk.ui.screens.base import close
 from kiosk.ui.widgets.text import Prose
 
 
@@ -38,7 +39,7 @@ class IdleScreen(ModalScreen[None]):
         """One second passed: count down, and start over at zero."""
         self.remaining -= 1
         if self.remaining <= 0:
-            self.dismiss(None)
-            self.on_timeout()
+            if close(self):  # not when a key already closed it and this tick was queued behind it
+                self.on_timeout()
             return
         self.query_one("#idle-countdown", Prose).text = self._countdown_text()

@@ -7,7 +7,7 @@ from textual.containers import VerticalScroll
 
 from kiosk.i18n import _
 from kiosk.i18n.locales import direction, german_name, native_name
-from kiosk.ui.screens.base import KioskScreen
+from kiosk.ui.screens.base import KioskScreen, close
 from kiosk.ui.widgets.choices import Choice, ChoiceData, ChoiceList
 from kiosk.ui.widgets.text import visual
 
@@ -23,9 +23,9 @@ class LanguageScreen(KioskScreen):
     def on_mount(self) -> None:
         super().on_mount()
         current = self.codes.index(self.kiosk.language) if self.kiosk.language in self.codes else 0
-        choices = self.query_one(ChoiceList).choices
-        if choices:
-            choices[current].focus()
+        for languages in self.query(ChoiceList).results(ChoiceList):  # none if popped before mounting
+            if languages.choices:
+                languages.choices[current].focus()
 
     def title_text(self) -> str:
         return _("Choose your language")
@@ -44,6 +44,8 @@ class LanguageScreen(KioskScreen):
 
     async def on_choice_chosen(self, event: Choice.Chosen) -> None:
         event.stop()
+        if self.app.screen is not self:
+            return  # a tap that arrived after Escape (or the idle reset) took this screen away
         code = self.codes[event.choice.number - 1]
         await self.kiosk.change_language(code)
         self.kiosk.record("language", language=code)
@@ -53,4 +55,4 @@ class LanguageScreen(KioskScreen):
 
             self.kiosk.switch_screen(HomeScreen())
         else:
-            self.dismiss(None)
+            close(self)

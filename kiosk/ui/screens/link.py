@@ -10,7 +10,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
 
 from kiosk.i18n import _
-from kiosk.ui.screens.base import KioskScreen
+from kiosk.ui.screens.base import KioskScreen, close
 from kiosk.ui.widgets.handoff import HandOff, enlarge_code
 from kiosk.ui.widgets.qr_code import QRCode
 from kiosk.ui.widgets.text import Prose
@@ -78,13 +78,13 @@ class CodeScreen(Screen[None]):
 
     def on_key(self, event: events.Key) -> None:
         event.stop()
-        self.dismiss(None)
+        close(self)
 
     def on_click(self, event: events.Click) -> None:
         event.stop()
-        self.dismiss(None)
+        close(self)
 
     def on_screen_resume(self) -> None:
         # Back from choosing another language: the screen beneath re-renders in it, this caption cannot.
         if getattr(self.app, "language", "") != self.composed_language:
-            self.dismiss(None)
+            close(self)

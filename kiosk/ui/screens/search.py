@@ -346,7 +346,7 @@ class SearchScreen(KioskScreen):
 
     async def _show(self, asked: int, found: list[Found] | None) -> None:
         """Show results (None: the index is still being built), unless newer words were typed since."""
-        if asked != self._asked or not self.is_attached:
+        if asked != self._asked or not self.shown:
             return
         if found is not None:
             self._answered = asked
@@ -356,7 +356,8 @@ class SearchScreen(KioskScreen):
         results = self.query_one(ResultList)
         results.items = self._choices()
         await results.recompose()
-        self.query_one("#body", VerticalScroll).scroll_home(animate=False, immediate=True)
+        if self.shown:
+            self.query_one("#body", VerticalScroll).scroll_home(animate=False, immediate=True)
 
     def _status_text(self, still_building: bool = False) -> str:
         if len(self.query_text.strip()) < 2:

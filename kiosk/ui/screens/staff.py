@@ -30,6 +30,7 @@ from kiosk.ops.doctor import Check, catalog_check, catalog_completeness, check_a
 from kiosk.ops.pin import PIN_PATTERN, PinGuard
 from kiosk.store import StoreError
 from kiosk.sync import content_age
+from kiosk.ui.screens.base import close, on_stack
 from kiosk.ui.widgets.text import Prose, visual
 
 if TYPE_CHECKING:
@@ -159,6 +160,12 @@ class PinPadScreen(Screen[None]):
 
     def _checked(self, result: str) -> None:
         self._checking = False
+        if self.app.screen is not self:
+            # Closed meanwhile (Escape, the idle countdown): switch_screen would replace whatever is
+            # on top now, and there is no pad left to show a message on.
+            if result == "ok":
+                log.info("staff PIN accepted, but the pad was closed meanwhile: staff mode not opened")
+            return
         if result == "ok":
             log.info("staff mode opened")
             self.app.switch_screen(StaffScreen())
@@ -170,7 +177,7 @@ class PinPadScreen(Screen[None]):
 
     def action_cancel(self) -> None:
         self._entered = []
-        self.dismiss(None)
+        close(self)
 
     # -- what the pad shows -------------------------------------------------------------------------
     def _say(self, text: str) -> None:
@@ -374,6 +381,8 @@ class StaffScreen(Screen[None]):
 
     async def redraw(self) -> None:
         """Compose again with what is known now, keeping the focused action."""
+        if not on_stack(self):
+            return  # closed while a check was running
         focused = self.focused.id if self.focused is not None else None
         await self.recompose()
         target = self.query(f"#{focused}") if focused else None
@@ -428,4 +437,4 @@ class StaffScreen(Screen[None]):
 
     def action_leave(self) -> None:
         log.info("staff mode closed")
-        self.dismiss(None)
+        close(self)
