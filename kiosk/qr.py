@@ -11,6 +11,7 @@ is drawn in the *foreground* colour on a *light background*, so "▀" means top 
 
 from __future__ import annotations
 
+import functools
 import logging
 import math
 import re
@@ -279,10 +280,15 @@ def _shown_host(host: str) -> str:
         return "https://(unreadable host)"
 
 
-def qr_matrix(text: str) -> list[list[bool]]:
+Matrix = tuple[tuple[bool, ...], ...]
+
+
+@functools.lru_cache(maxsize=256)
+def qr_matrix(text: str) -> Matrix:
     """The QR modules for ``text`` (error correction M), quiet zone included; True is dark.
 
-    Raises ValueError if the text does not fit into any QR code.
+    Raises ValueError if the text does not fit into any QR code. Cached: choosing the mask pattern
+    takes 15 ms, and every visitor who opens the office page asks for the same few codes.
     """
     code = qrcode.QRCode(error_correction=ERROR_CORRECT_M, border=QUIET_ZONE)
     code.add_data(text)
@@ -290,13 +296,13 @@ def qr_matrix(text: str) -> list[list[bool]]:
         code.make(fit=True)
     except (DataOverflowError, ValueError):  # qrcode raises either, depending on where it overflows
         raise ValueError(f"text of {len(text)} characters does not fit into a QR code") from None
-    return [[bool(module) for module in row] for row in code.get_matrix()]
+    return tuple(tuple(bool(module) for module in row) for row in code.get_matrix())
 
 
 _HALF_BLOCKS = {(False, False): " ", (True, False): "▀", (False, True): "▄", (True, True): "█"}
 
 
-def render_rows(matrix: list[list[bool]], scale: int) -> list[str]:
+def render_rows(matrix: Matrix, scale: int) -> list[str]:
     """Terminal rows for ``matrix``: dark modules in the foreground colour on a light background.
 
     Each module becomes ``scale`` cells wide and ``scale`` half-cells tall; an odd last half-row is light.

@@ -77,7 +77,7 @@ class QRCode(Widget):
         try:
             self._matrix = qr_matrix(data)
         except ValueError:  # too long for any QR code: the text fallback is all we can offer
-            self._matrix = []
+            self._matrix = ()
         self._strips: list[Strip] = []
         self._strips_key: tuple[object, ...] | None = None
 

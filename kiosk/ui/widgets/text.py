@@ -65,6 +65,8 @@ class Prose(Widget):
         super().__init__(id=id, classes=classes)
         self._direction = direction
         self.set_reactive(Prose.text, text)
+        # Layout asks for the height several times per frame at the same width: wrap once.
+        self._wrapped: tuple[object, int, Direction, list[Text]] | None = None
 
     @property
     def direction(self) -> Direction:
@@ -73,7 +75,13 @@ class Prose(Widget):
         return getattr(self.app, "direction", "ltr")
 
     def _lines(self, width: int) -> list[Text]:
-        return lines_for(self.text, width, self.direction)
+        text, direction = self.text, self.direction
+        cached = self._wrapped
+        if cached is not None and cached[0] is text and cached[1] == width and cached[2] == direction:
+            return cached[3]
+        lines = lines_for(text, width, direction)
+        self._wrapped = (text, width, direction, lines)
+        return lines
 
     def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
         return max(1, len(self._lines(width)))
