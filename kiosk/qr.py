@@ -16,7 +16,7 @@ import logging
 import math
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Literal, TextIO
 from urllib.parse import quote, urlsplit
@@ -302,7 +302,7 @@ def qr_matrix(text: str) -> Matrix:
 _HALF_BLOCKS = {(False, False): " ", (True, False): "▀", (False, True): "▄", (True, True): "█"}
 
 
-def render_rows(matrix: Matrix, scale: int) -> list[str]:
+def render_rows(matrix: Sequence[Sequence[bool]], scale: int) -> list[str]:
     """Terminal rows for ``matrix``: dark modules in the foreground colour on a light background.
 
     Each module becomes ``scale`` cells wide and ``scale`` half-cells tall; an odd last half-row is light.

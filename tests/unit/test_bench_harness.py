@@ -169,3 +169,14 @@ def test_fill_store_writes_every_language_as_the_kiosk_reads_it(tmp_path: Path) 
     others = [page for page in pages if page is not long_page]
     assert long_page.content_html.count("<p>") > 20
     assert all(page.content_html.count("<p>") <= 4 for page in others)
+
+
+async def test_the_long_day_walks_whole_sessions_and_counts_what_stays_alive() -> None:
+    from benchmarks.bench_long_day import long_day
+
+    out = await long_day(sessions=3, warm_up=1, progress_every=0)
+    # Every session reached a topic page and a place's QR code, and went through the idle reset.
+    assert out["reached"]["page"] == 4 and out["reached"]["place QR"] == 4, out["reached"]
+    assert out["at_end"]["sessions"] == 4
+    assert out["at_end"]["screens"] == out["after_warm_up"]["screens"] >= 2
+    assert isinstance(out["rss_growth_mib"], float)
