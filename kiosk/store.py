@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from kiosk.content.models import Event, Language, LanguageContent, Page, Place, RegionContent
-from kiosk.sources.integreat_records import records_json
+from kiosk.sources.integreat_records import pages_from_records, records_json
 from kiosk.sources.integreat_schema import BERLIN, parse_events, parse_languages, parse_pages, parse_places
 
 log = logging.getLogger(__name__)
@@ -352,7 +352,14 @@ class Store:
 
     def _records(self, region: str, language: str, kind: str) -> list[Any] | None:
         stored = self.stored_json(region, language, kind)
-        return None if stored is None else _PARSERS[kind](stored)
+        if stored is None:
+            return None
+        if kind == "pages":
+            try:
+                return pages_from_records(stored)
+            except (KeyError, TypeError, ValueError, AttributeError) as error:
+                log.warning("stored pages of %s/%s read through the parser (%s)", region, language, error)
+        return _PARSERS[kind](stored)
 
     def languages(self, region: str) -> list[Language]:
         """The region's languages as last stored, in the region's order ([] if unknown)."""

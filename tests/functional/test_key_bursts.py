@@ -10,7 +10,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from textual import events
 from textual.pilot import Pilot
 
 from kiosk.ui.app import KioskApp
@@ -21,18 +20,9 @@ from kiosk.ui.screens.link import CodeScreen
 from kiosk.ui.screens.offices import OfficesScreen, PlaceScreen
 from kiosk.ui.screens.staff import PinPadScreen
 from tests.conftest import FakeMonotonic
+from tests.support.keys import burst
 
 AppFactory = Callable[..., Any]
-
-
-async def burst(pilot: Pilot[None], app: KioskApp, *keys: str) -> None:
-    """Queue ``keys`` all at once, as a terminal's read does, then let the app handle them."""
-    driver = app._driver
-    assert driver is not None
-    for key in keys:
-        driver.send_message(events.Key(key, key if len(key) == 1 else None))
-    await pilot.pause()
-    await pilot.pause()
 
 
 def kinds(app: KioskApp) -> list[str]:
@@ -54,7 +44,7 @@ async def test_two_keys_on_an_enlarged_code_close_it_once(make_app: AppFactory) 
         await pilot.press("0")
         await pilot.pause()
         assert isinstance(app.screen, CodeScreen)
-        await burst(pilot, app, "x", "y", "z")
+        await burst(pilot, app, ["x", "y", "z"])
         # Back on the place, not on the offices list (or further down) and still running.
         assert kinds(app) == ["WelcomeScreen", "HomeScreen", "OfficesScreen", "PlaceScreen"]
         assert app.is_running
@@ -67,7 +57,7 @@ async def test_a_language_chosen_behind_escape_does_not_replace_the_welcome_scre
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.press("space")
         assert isinstance(app.screen, LanguageScreen)
-        await burst(pilot, app, "2", "escape")
+        await burst(pilot, app, ["2", "escape"])
         assert kinds(app) == ["WelcomeScreen"]
         # The next visitor's journey starts as always.
         await pilot.press("space", "2")
@@ -80,7 +70,7 @@ async def test_the_pin_pad_takes_no_language_picker_and_no_second_pad(make_app: 
         await pilot.press("space", "2")
         await pilot.press("ctrl+f12")
         assert isinstance(app.screen, PinPadScreen)
-        await burst(pilot, app, "f2", "ctrl+f12", "f2", "ctrl+f12")
+        await burst(pilot, app, ["f2", "ctrl+f12", "f2", "ctrl+f12"])
         assert kinds(app) == ["WelcomeScreen", "HomeScreen", "PinPadScreen"]
         await pilot.press("escape")
         assert isinstance(app.screen, HomeScreen)

@@ -38,6 +38,7 @@ from kiosk.ui.widgets.choices import Choice
 from tests.conftest import MONDAY_MORNING, FakeMonotonic
 from tests.support.api_server import ApiServer, sync_settings
 from tests.support.hostile import row_widths
+from tests.support.keys import burst
 
 AppFactory = Callable[..., Any]
 VISITOR_SCREENS = (KioskScreen, WelcomeScreen, IdleScreen, CodeScreen)  # CodeScreen: one QR code, enlarged
@@ -95,8 +96,7 @@ async def try_every_chord(pilot: Pilot[None], app: KioskApp, where: str) -> None
     keys = chords()
     for start in range(0, len(keys), 25):
         batch = keys[start : start + 25]
-        await pilot.press(*batch)
-        await pilot.pause()
+        await burst(pilot, app, batch)
         assert_on_a_visitor_screen(app, f"{where}: one of {batch}", gate=True)
     await leave_the_pin_pad(pilot, app)
 

@@ -17,7 +17,6 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
-from textual import events
 from textual.pilot import Pilot
 
 from kiosk.content.models import Event, RegionContent
@@ -37,6 +36,7 @@ from kiosk.ui.screens.staff import PinPadScreen, StaffScreen
 from kiosk.ui.screens.topics import TopicsScreen
 from kiosk.ui.screens.welcome import WelcomeScreen
 from tests.conftest import MONDAY_MORNING, FakeMonotonic
+from tests.support.keys import burst
 
 AppFactory = Callable[..., Any]
 SEED = int(os.environ.get("KIOSK_RANDOM_SEED", "20261124"))
@@ -44,18 +44,16 @@ INPUTS = int(os.environ.get("KIOSK_RANDOM_INPUTS", "20000"))
 
 # What a visitor's fingers find, weighted: digits and the ways back most, then arrows, letters (the
 # search box), function keys and a few chords.
-KEYS: list[tuple[str, str | None, int]] = [
-    *((digit, digit, 6) for digit in "123456789"),
-    ("escape", None, 8), ("backspace", None, 4), ("enter", "\r", 6), ("space", " ", 3), ("home", None, 3),
-    ("up", None, 4), ("down", None, 5), ("left", None, 2), ("right", None, 2), ("pageup", None, 1),
-    ("pagedown", None, 1), ("end", None, 1), ("tab", "\t", 2), ("shift+tab", None, 1), ("f2", None, 2),
-    ("f3", None, 1), ("slash", "/", 1), ("f1", None, 1), ("f5", None, 1), ("f12", None, 1),
-    ("ctrl+c", None, 1), ("ctrl+q", None, 1), ("ctrl+p", None, 1), ("ctrl+z", None, 1), ("ctrl+f12", None, 1),
-    *((letter, letter, 1) for letter in "aeinrstwxäöüß"),
-    ("alt+1", "1", 1), ("ctrl+s", None, 1), ("delete", None, 1), ("insert", None, 1),
+KEYS: list[tuple[str, int]] = [
+    *((digit, 6) for digit in "123456789"),
+    ("escape", 8), ("backspace", 4), ("enter", 6), ("space", 3), ("home", 3), ("up", 4), ("down", 5),
+    ("left", 2), ("right", 2), ("pageup", 1), ("pagedown", 1), ("end", 1), ("tab", 2), ("shift+tab", 1),
+    ("f2", 2), ("f3", 1), ("slash", 1), ("f1", 1), ("f5", 1), ("f12", 1), ("ctrl+c", 1), ("ctrl+q", 1),
+    ("ctrl+p", 1), ("ctrl+z", 1), ("ctrl+f12", 1), *((letter, 1) for letter in "aeinrstwxäöüß"),
+    ("alt+1", 1), ("ctrl+s", 1), ("delete", 1), ("insert", 1),
 ]  # fmt: skip
-KEY_CHOICES = [(name, char) for name, char, _weight in KEYS]
-KEY_WEIGHTS = [weight for _name, _char, weight in KEYS]
+KEY_NAMES = [name for name, _weight in KEYS]
+KEY_WEIGHTS = [weight for _name, weight in KEYS]
 
 
 class Storm:
@@ -74,14 +72,10 @@ class Storm:
 
     async def keys(self) -> None:
         """A burst of 10 to 60 keys, all queued before the app handles the first."""
-        burst = self.rng.choices(KEY_CHOICES, KEY_WEIGHTS, k=self.rng.randint(10, 60))
-        driver = self.app._driver
-        assert driver is not None
-        for name, char in burst:
-            driver.send_message(events.Key(name, char))
-        self.count += len(burst)
-        self.note(" ".join(name for name, _ in burst))
-        await self.pilot.pause()
+        keys = self.rng.choices(KEY_NAMES, KEY_WEIGHTS, k=self.rng.randint(10, 60))
+        self.note(" ".join(keys))
+        await burst(self.pilot, self.app, keys)
+        self.count += len(keys)
 
     async def taps(self) -> None:
         width, height = self.app.size

@@ -11,9 +11,12 @@ import pytest
 
 from kiosk.content.models import Event, Page, Place
 from kiosk.devtools.generate import generate_region
-from kiosk.sources.integreat_records import records_json
+from kiosk.sources.integreat_records import pages_from_records, records_json
 from kiosk.sources.integreat_schema import parse_events, parse_languages, parse_pages, parse_places
 from kiosk.sources.snapshot import DEFAULT_DIRECTORY
+from kiosk.store import Store
+from tests.support.hostile import REGION as HOSTILE
+from tests.support.hostile import hostile_region
 
 SHARED = Path(__file__).resolve().parents[2].parent / "shared"
 CONFORMANCE = SHARED / "conformance" / "integreat"
@@ -38,9 +41,17 @@ FILES = {
 
 
 def round_trip(kind: str, data: Any) -> tuple[list[Any], list[Any]]:
+    """What the parser accepted, and what the store reads back; pages by both of its read paths."""
     parse = PARSERS[kind]
     accepted = parse(data)
-    return accepted, parse(json.loads(records_json(accepted)))
+    stored = json.loads(records_json(accepted))
+    again = parse(stored)
+    if kind == "pages":
+        fast = pages_from_records(stored)
+        assert fast == again
+        # Equal datetimes may differ in their zone; the fast path must not.
+        assert [str(page.last_updated) for page in fast] == [str(page.last_updated) for page in again]
+    return accepted, again
 
 
 @pytest.mark.parametrize(("name", "kind"), FILES.items())
@@ -105,3 +116,41 @@ def test_events_and_places_keep_times_hours_and_contacts() -> None:
     assert isinstance(place, Place) and place.opening_hours is not None
     assert [d.closed for d in place.opening_hours.days] == [False, False, True, False, False, True, True]
     assert (place.email, place.contacts[0].name) == ("info@x.de", "Empfang")
+
+
+@pytest.mark.parametrize("route", ["de/pages", "en/pages", "ar/pages"])
+def test_hostile_pages_read_back_the_same(route: str) -> None:
+    region = hostile_region(many=300)
+    accepted, again = round_trip("pages", json.loads(region.routes[f"/api/v3/{HOSTILE}/{route}/"]))
+    assert accepted and again == accepted
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        lambda records: records[0].pop("title"),
+        lambda records: records[0].update(title=None),
+        lambda records: records[0].update(id="7"),
+        lambda records: records[1].update(id=records[0]["id"]),
+        lambda records: records[0].update(last_updated="gestern"),
+        lambda records: records[0].update(available_languages=[]),
+        lambda records: records.append("not a page"),
+    ],
+)
+def test_stored_pages_the_fast_path_does_not_know_go_through_the_parser(
+    tmp_path: Path, damage: Callable[[list[Any]], object], caplog: pytest.LogCaptureFixture
+) -> None:
+    store = Store.open(tmp_path)
+    store.seed_from_snapshot()
+    region = store.regions()[0]
+    pages = store.stored_json(region, "de", "pages")
+    damage(pages)
+    with store._transaction("damage") as db:
+        db.execute(
+            "UPDATE content SET records = ? WHERE region = ? AND language = 'de' AND kind = 'pages'",
+            (json.dumps(pages), region),
+        )
+    loaded = store.load_language(region, "de")
+    assert loaded is not None and loaded.pages, "the parser keeps what it can"
+    assert "read through the parser" in caplog.text
+    store.close()
