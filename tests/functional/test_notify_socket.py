@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import signal
@@ -191,6 +192,10 @@ def session_factory(
         if session.process.poll() is None:
             session.process.kill()
             session.process.wait()
+        # A killed session leaves its kiosk to systemd, which stops the whole cgroup; here nobody would.
+        for pid_file in (session.kiosk_pid_file, session.cage_pid_file):
+            with contextlib.suppress(OSError, ValueError):  # never started, or already gone
+                os.kill(int(pid_file.read_text()), signal.SIGKILL)
 
 
 def test_the_kiosk_reaches_systemd_through_the_session(session_factory: Callable[..., Session]) -> None:
