@@ -40,10 +40,14 @@ BIDI_CONTROLS = frozenset("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u206
 
 _NEWLINES = re.compile(r"\r\n|[\r\u2028\u2029\x85\x0b\x0c\x1c-\x1e]")
 # Letters of scripts written right to left, and the controls that make text right to left.
-_RTL_CHARS = re.compile(
-    "[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufefc\u200f\u202b\u202e\u2067\u061c"
-    "\U00010800-\U00010fff\U0001e800-\U0001efff]"
+_RTL_CLASS = (
+    "\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufefc\u200f\u202b\u202e\u2067\u061c"
+    "\U00010800-\U00010fff\U0001e800-\U0001efff"
 )
+_RTL_CHARS = re.compile(f"[{_RTL_CLASS}]")
+# A stretch without right-to-left letters: where a Latin name in guillemets may sit.
+_NON_RTL_RUN = re.compile(f"[^{_RTL_CLASS}\n]+")
+_GUILLEMETS = "«»‹›"
 # A telephone number with groups ("0231 50 11 148", "+49 231 123-45") reads left to right as one
 # unit; the bidi algorithm alone would show its groups in reverse order inside Arabic text.
 _PHONE = re.compile(r"(?<![\w+])\+?\(?\d+\)?(?:[ /-]\d+)+(?!\w)")
@@ -66,8 +70,28 @@ def _clean(text: str) -> str:
     return "".join(char for char in text if _keep(char))
 
 
+def _quoted_latin_spans(text: str) -> Iterator[tuple[int, int]]:
+    """Latin text around guillemets, as in «lokal willkommen» Westerfilde inside a Farsi sentence.
+
+    Guillemets are not bracket pairs for the bidi algorithm: at the start of a right-to-left line the
+    opening one takes the line's direction and is drawn mirrored at its far end, so the name reads
+    "lokal willkommen» Westerfilde»". Shown as one left-to-right unit, it reads as it was written.
+    """
+    for match in _NON_RTL_RUN.finditer(text):
+        run = match.group()
+        if not any(mark in run for mark in _GUILLEMETS):
+            continue
+        latin = [i for i, char in enumerate(run) if unicodedata.bidirectional(char) == "L"]
+        if latin:
+            ends = [i for i, char in enumerate(run) if char in _GUILLEMETS] + latin
+            yield match.start() + min(ends), match.start() + max(ends) + 1
+
+
 def _protected_spans(text: str) -> Iterator[tuple[int, int]]:
-    """Telephone numbers and URLs: never broken at their spaces, always shown left to right."""
+    """Telephone numbers, URLs and quoted Latin names: never broken at their spaces, always shown
+    left to right."""
+    if _RTL_CHARS.search(text):
+        yield from _quoted_latin_spans(text)
     for match in _PHONE.finditer(text):
         if sum(char.isdigit() for char in match.group()) >= 6:
             yield match.span()
@@ -111,15 +135,34 @@ def _tokens(clusters: list[_Cluster]) -> Iterator[list[_Cluster]]:
         yield token
 
 
+def _fitting_tokens(clusters: list[_Cluster], width: int) -> Iterator[list[_Cluster]]:
+    """The tokens; a protected run wider than the line is split at its own spaces after all."""
+    for token in _tokens(clusters):
+        if sum(cell_len(text) for text, _ in token) <= width or not any(text == " " for text, _ in token):
+            yield token
+            continue
+        part: list[_Cluster] = []
+        for cluster in token:
+            if cluster[0] == " ":
+                if part:
+                    yield part
+                part = []
+            else:
+                part.append(cluster)
+        if part:
+            yield part
+
+
 def _wrap(clusters: list[_Cluster], width: int) -> list[list[_Cluster]]:
     """Greedy wrapping at unprotected spaces; a token longer than the line is cut between clusters."""
     lines: list[list[_Cluster]] = []
     line: list[_Cluster] = []
     used = 0
-    for token in _tokens(clusters):
+    for token in _fitting_tokens(clusters, width):
         token_width = sum(cell_len(text) for text, _ in token)
         if line and used + 1 + token_width <= width:
-            line += [(" ", False), *token]
+            # Between two parts of one split protected run the space stays inside the run.
+            line += [(" ", line[-1][1] and token[0][1]), *token]
             used += 1 + token_width
             continue
         if line:

@@ -173,3 +173,30 @@ def test_returned_lines_can_be_changed_by_the_caller() -> None:
     first = layout("eins zwei drei", 5, "ltr")
     first.clear()
     assert layout("eins zwei drei", 5, "ltr") == ["eins", "zwei", "drei"]
+
+
+FARSI_OFFICE = "«lokal willkommen» Westerfilde جایی برای کمک است."
+
+
+def test_a_latin_name_in_guillemets_reads_as_written_inside_farsi() -> None:
+    # Alone, the bidi algorithm draws the opening guillemet mirrored at the far end of the line:
+    # "... lokal willkommen» Westerfilde»".
+    (line,) = layout(FARSI_OFFICE, 80, "rtl")
+    assert line.endswith("«lokal willkommen» Westerfilde")
+    assert line.count("«") == 1 and line.count("»") == 1
+
+
+def test_a_quoted_latin_name_still_wraps_at_its_spaces_in_order() -> None:
+    lines = layout(FARSI_OFFICE, 12, "rtl")
+    assert lines[:3] == ["«lokal", "willkommen»", "Westerfilde"]
+    assert layout(FARSI_OFFICE, 20, "rtl")[0] == "«lokal willkommen»"
+
+
+def test_guillemets_around_farsi_words_are_left_to_the_bidi_algorithm() -> None:
+    assert layout("«سلام» دنیا", 80, "rtl") == [visual_line("«سلام» دنیا", "rtl")]
+    assert layout("Das «Haus» ist rot", 80, "ltr") == ["Das «Haus» ist rot"]
+
+
+def test_a_phone_number_wider_than_the_line_breaks_between_its_groups_in_order() -> None:
+    lines = layout("اتصل على 0231 50 11 148 الآن", 12, "rtl")
+    assert "0231 50 11" in lines and any(line.endswith("148") for line in lines)
