@@ -204,3 +204,24 @@ async def test_dev_mode_quits_with_ctrl_q(make_app: AppFactory) -> None:
         await pilot.press("ctrl+q")
         await pilot.pause()
         assert not app.is_running or app.return_code == 0
+
+
+async def test_in_arabic_the_home_grid_fills_from_the_right(make_app: AppFactory) -> None:
+    app: KioskApp = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("space", "4")  # Arabic
+        assert isinstance(app.screen, HomeScreen)
+        tiles = {choice.number: choice.region for choice in app.screen.query(Choice)}
+        assert tiles[1].x > tiles[2].x and tiles[1].y == tiles[2].y  # 1 top right, 2 to its left
+        assert tiles[3].x > tiles[4].x and tiles[5].x == tiles[1].x  # the odd one out stays right
+        focused = app.screen.focused
+        assert isinstance(focused, Choice) and focused.number == 1
+        await pilot.press("left")  # towards the next tile on screen
+        assert isinstance(app.screen.focused, Choice) and app.screen.focused.number == 2
+        await pilot.press("5")
+        await pilot.pause()
+        assert type(app.screen).__name__ == "SearchScreen"
+        await pilot.press("escape", "f2", "2")  # English: the grid reads left to right again
+        await pilot.pause()
+        tiles = {choice.number: choice.region for choice in app.screen.query(Choice)}
+        assert tiles[1].x < tiles[2].x

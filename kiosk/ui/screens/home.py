@@ -49,7 +49,7 @@ class HomeScreen(KioskScreen):
 
     def compose_body(self) -> ComposeResult:
         with VerticalScroll(id="body"):
-            yield ChoiceList([data for data, _screen in self.tiles()], id="tiles", classes="grid tiles")
+            yield ChoiceList([data for data, _screen in self.tiles()], columns=2, id="tiles", classes="tiles")
 
     def on_choice_chosen(self, event: Choice.Chosen) -> None:
         event.stop()

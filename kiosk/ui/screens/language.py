@@ -40,7 +40,7 @@ class LanguageScreen(KioskScreen):
             for code in self.codes
         ]
         with VerticalScroll(id="body"):
-            yield ChoiceList(items, id="languages", classes="grid")
+            yield ChoiceList(items, columns=3, id="languages")
 
     async def on_choice_chosen(self, event: Choice.Chosen) -> None:
         event.stop()

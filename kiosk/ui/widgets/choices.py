@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from rich.text import Text
 from textual import events
-from textual.app import ComposeResult
+from textual.app import ComposeResult, RenderResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.message import Message
@@ -63,29 +63,62 @@ class Choice(Vertical, can_focus=True):
         self.post_message(self.Chosen(self))
 
 
+class Gap(Widget):
+    """An empty cell that keeps a mirrored grid's last row flush right."""
+
+    DEFAULT_CSS = "Gap { height: 1; }"
+
+    def render(self) -> RenderResult:
+        return ""
+
+
 class ChoiceList(Vertical):
-    """Choices in a column or grid; digits 1–9 choose directly, arrows move."""
+    """Choices in a column or a grid of ``columns``; digits 1–9 choose directly, arrows move.
+
+    In a right-to-left session a grid fills from the right, as the visitor reads: 1 top right.
+    """
 
     DEFAULT_CSS = """
     ChoiceList { height: auto; }
     """
 
     BINDINGS = [
-        Binding("down,right", "move(1)", show=False),
-        Binding("up,left", "move(-1)", show=False),
+        Binding("down", "move(1)", show=False),
+        Binding("up", "move(-1)", show=False),
+        Binding("right", "move_across(1)", show=False),
+        Binding("left", "move_across(-1)", show=False),
     ]
 
-    def __init__(self, items: list[ChoiceData], *, id: str | None = None, classes: str | None = None) -> None:
-        super().__init__(id=id, classes=classes)
+    def __init__(
+        self, items: list[ChoiceData], *, columns: int = 1, id: str | None = None, classes: str | None = None
+    ) -> None:
+        super().__init__(id=id, classes=f"{classes or ''} grid".strip() if columns > 1 else classes)
         self.items = items
+        self.columns = max(1, columns)
+        if self.columns > 1:
+            self.styles.grid_size_columns = self.columns
+        self.mirrored = False
 
     def compose(self) -> ComposeResult:
-        for number, data in enumerate(self.items, start=1):
-            yield Choice(number, data)
+        choices = [Choice(number, data) for number, data in enumerate(self.items, start=1)]
+        self.mirrored = self.columns > 1 and getattr(self.app, "direction", "ltr") == "rtl"
+        if not self.mirrored:
+            yield from choices
+            return
+        for start in range(0, len(choices), self.columns):
+            row: list[Widget] = list(choices[start : start + self.columns])
+            row += [Gap() for _ in range(self.columns - len(row))]
+            yield from reversed(row)
 
     @property
     def choices(self) -> list[Choice]:
-        return list(self.query_children(Choice))
+        """The choices by number (in a mirrored grid the order on screen differs)."""
+        found = list(self.query_children(Choice))
+        return sorted(found, key=lambda choice: choice.number) if self.mirrored else found
+
+    def action_move_across(self, step: int) -> None:
+        """Left and right follow the screen: in a mirrored grid, left leads on to the next number."""
+        self.action_move(-step if self.mirrored else step)
 
     def action_move(self, step: int) -> None:
         choices = self.choices
