@@ -31,6 +31,7 @@ from kiosk.sync import sync_once
 from kiosk.ui.screens.welcome import WelcomeScreen
 from kiosk.ui.widgets.text import Prose
 from tests.support.api_server import ApiServer, sync_settings
+from tests.support.screen import screen_text
 
 REGION = "absturzstadt"
 LANGUAGES = ("de", "uk", "ar")
@@ -126,7 +127,6 @@ Drive = Callable[[Pilot[object]], Awaitable[None]]
 
 def run_kiosk_headless(monkeypatch: pytest.MonkeyPatch, settings: Settings, drive: Drive) -> None:
     """``kiosk.cli.run_kiosk``, headless: ``drive`` runs once the kiosk is up, then the kiosk exits."""
-    from textual.app import App
 
     from kiosk import cli
     from kiosk.ui.app import KioskApp
@@ -160,17 +160,11 @@ def kiosk_settings(state_dir: Path, base_url: str | None = None, **display: obje
     )
 
 
-def shown_text(app: App[object]) -> str:
-    return "\n".join(
-        p.text.plain if hasattr(p.text, "plain") else str(p.text) for p in app.screen.query(Prose)
-    )
-
-
 async def open_topics(pilot: Pilot[object]) -> str:
     """From the welcome screen to the German help topics; what they say."""
     await pilot.press("x", "1", "1")
     await pilot.pause()
-    return shown_text(pilot.app)
+    return screen_text(pilot.app)
 
 
 def damage(path: Path, how: str) -> bytes:
@@ -203,7 +197,7 @@ def test_a_damaged_store_is_moved_aside_and_rebuilt_at_start(
         async def drive(pilot: Pilot[object]) -> None:
             app = pilot.app
             assert isinstance(app.screen, WelcomeScreen)
-            assert "Westerfilder Straße 54" in shown_text(app), "the bundled office, from the rebuilt store"
+            assert "Westerfilder Straße 54" in screen_text(app), "the bundled office, from the rebuilt store"
             syncer = app.runtime.syncer  # type: ignore[attr-defined]
             report = await syncer.run_once()
             assert report is not None and report.ok, report
@@ -308,7 +302,7 @@ def test_a_read_only_state_directory_keeps_the_content_on_screen(
                 assert report is not None and {p.kind for p in report.errors} == {"store"}
             await pilot.press("escape", "1")
             await pilot.pause()
-            assert " v1" in shown_text(app), "the last good content stays"
+            assert " v1" in screen_text(app), "the last good content stays"
             assert app.is_running
 
         with read_only(state_dir):
@@ -345,13 +339,13 @@ def test_a_full_disk_keeps_the_content_on_screen_and_recovers(
                 assert report is not None and {p.kind for p in report.errors} == {"store"}
             await pilot.press("escape", "1")
             await pilot.pause()
-            assert " v1" in shown_text(app)
+            assert " v1" in screen_text(app)
             filler.unlink()
             report = await syncer.run_once()
             assert report is not None and report.ok, report
             await pilot.press("escape", "1")
             await pilot.pause()
-            assert " v2" in shown_text(app), "new content once the disk has room again"
+            assert " v2" in screen_text(app), "new content once the disk has room again"
 
         if fills == "before the start":
             doctor = check_directory("state", state_dir)

@@ -19,6 +19,7 @@ from kiosk.ui.widgets.choices import Choice
 from kiosk.ui.widgets.text import Prose
 from tests.conftest import MONDAY_MORNING, FakeMonotonic
 from tests.support.qr_screen import decode_screen
+from tests.support.screen import screen_text
 
 BERLIN = ZoneInfo("Europe/Berlin")
 CONFORMANCE = Path("/work/shared/conformance/integreat")
@@ -72,12 +73,6 @@ def make(settings: Settings, region: RegionContent, clock: Clock) -> KioskApp:
 
 def titles(app: KioskApp) -> list[str]:
     return [choice.data.title for choice in app.screen.query(Choice)]
-
-
-def screen_text(app: KioskApp) -> str:
-    return "\n".join(
-        p.text.plain if hasattr(p.text, "plain") else str(p.text) for p in app.screen.query(Prose)
-    )
 
 
 async def open_events(app: KioskApp, pilot: Any) -> EventsScreen:

@@ -11,7 +11,7 @@ from kiosk.config import DEFAULT_LANGUAGES
 from kiosk.i18n.catalogs import gettext_in
 from kiosk.ui.app import KioskApp
 from kiosk.ui.screens.base import KioskScreen
-from kiosk.ui.widgets.text import Prose
+from tests.support.screen import screen_text
 
 # Keys from the home screen to each screen; the language picker is reached with F2.
 SCREENS = {
@@ -25,12 +25,6 @@ SCREENS = {
     "place": ["4", "1"],
     "search": ["5"],
 }
-
-
-def visible_text(app: KioskApp) -> str:
-    return "\n".join(
-        (p.text.plain if hasattr(p.text, "plain") else str(p.text)) for p in app.screen.query(Prose)
-    )
 
 
 @pytest.mark.parametrize("language", DEFAULT_LANGUAGES)
@@ -57,7 +51,7 @@ async def test_every_screen_in(language: str, make_app: Callable[..., Any]) -> N
             # The frame speaks the visitor's language: the start-over button says so.
             label = str(screen.query_one("#start-over").label)  # type: ignore[attr-defined]
             assert label.strip(), f"{name} in {language}: empty start-over button"
-            text = visible_text(app)
+            text = screen_text(app)
             assert "[/" not in text and "\x1b" not in text, f"{name} in {language}"
         expected = gettext_in(language, "Start over")
         if language not in ("en",):

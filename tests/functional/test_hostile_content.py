@@ -35,7 +35,6 @@ from kiosk.ui.screens.home import HomeScreen
 from kiosk.ui.screens.page import PageScreen
 from kiosk.ui.screens.topics import TopicsScreen
 from kiosk.ui.widgets.choices import Choice
-from kiosk.ui.widgets.text import Prose
 from tests.conftest import MONDAY_MORNING
 from tests.support.api_server import ApiServer, sync_settings
 from tests.support.hostile import (
@@ -48,6 +47,7 @@ from tests.support.hostile import (
     terminal_frame,
     unsafe_in_frame,
 )
+from tests.support.screen import screen_text
 
 SIZE = (100, 30)
 
@@ -78,12 +78,6 @@ def synced(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Synced]:
 
 def kiosk(synced: Synced) -> KioskApp:
     return KioskApp(synced.settings, synced.content, clock=lambda: MONDAY_MORNING, cycle_greeting=False)
-
-
-def screen_text(app: KioskApp) -> str:
-    return "\n".join(
-        p.text.plain if hasattr(p.text, "plain") else str(p.text) for p in app.screen.query(Prose)
-    )
 
 
 def visible_rows(app: KioskApp) -> list[str]:

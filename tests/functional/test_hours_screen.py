@@ -33,6 +33,7 @@ from kiosk.ui.widgets.choices import Choice
 from kiosk.ui.widgets.text import Prose
 from tests.conftest import MONDAY_MORNING, FakeMonotonic
 from tests.support.qr_screen import decode_screen
+from tests.support.screen import screen_text
 from tests.support.zms_server import ZmsServer
 
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -83,12 +84,6 @@ def region(places: list[Place]) -> RegionContent:
 
 def make(settings: Settings, content: RegionContent, now: datetime = MONDAY_MORNING) -> KioskApp:
     return KioskApp(settings, content, clock=lambda: now, monotonic=FakeMonotonic(), cycle_greeting=False)
-
-
-def screen_text(app: KioskApp) -> str:
-    return "\n".join(
-        p.text.plain if hasattr(p.text, "plain") else str(p.text) for p in app.screen.query(Prose)
-    )
 
 
 async def open_hours(

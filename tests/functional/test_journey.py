@@ -17,17 +17,10 @@ from kiosk.ui.screens.page import PageScreen
 from kiosk.ui.screens.topics import TopicsScreen
 from kiosk.ui.screens.welcome import WelcomeScreen
 from kiosk.ui.widgets.choices import Choice
-from kiosk.ui.widgets.text import Prose
 from tests.conftest import FakeMonotonic
+from tests.support.screen import screen_text
 
 AppFactory = Callable[..., Any]
-
-
-def screen_text(app: KioskApp) -> str:
-    """Everything the Prose widgets on the current screen say, as one string."""
-    return "\n".join(
-        (p.text.plain if hasattr(p.text, "plain") else str(p.text)) for p in app.screen.query(Prose)
-    )
 
 
 async def test_keyboard_journey_welcome_to_topic_page_and_back(make_app: AppFactory) -> None:

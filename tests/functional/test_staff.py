@@ -30,6 +30,7 @@ from kiosk.ui.widgets.text import Prose
 from kiosk.usage_store import HourCount
 from tests.conftest import MONDAY_MORNING, FakeMonotonic
 from tests.support.api_server import free_port_url
+from tests.support.screen import screen_text
 
 PIN = "2468"
 
@@ -100,8 +101,7 @@ def kiosk_app(settings: Settings, clock: Clock, monotonic: FakeMonotonic, **opti
 
 def shown(app: KioskApp) -> str:
     """Everything the current screen says in Prose widgets and on buttons."""
-    texts = [p.text.plain if hasattr(p.text, "plain") else str(p.text) for p in app.screen.query(Prose)]
-    texts += [str(button.label) for button in app.screen.query(Button)]
+    texts = [screen_text(app), *(str(button.label) for button in app.screen.query(Button))]
     return "\n".join(texts)
 
 

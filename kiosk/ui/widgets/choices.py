@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import cast
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual import events
 from textual.app import ComposeResult, RenderResult
 from textual.binding import Binding
 from textual.containers import Vertical
+from textual.geometry import Size
 from textual.message import Message
 from textual.widget import Widget
 
-from kiosk.ui.widgets.text import Prose
+from kiosk.content.models import Direction
+from kiosk.ui.widgets.text import lines_for
 
 
 @dataclass
@@ -24,9 +28,14 @@ class ChoiceData:
     note: str = ""
 
 
-class Choice(Vertical, can_focus=True):
-    """One numbered, focusable tile; Enter or a tap chooses it."""
+class Choice(Widget, can_focus=True):
+    """One numbered, focusable tile; Enter or a tap chooses it.
 
+    One widget whatever it shows (title, subtitle, note): lists hold dozens of tiles, and every widget
+    costs style matching, layout and a render on each screen change.
+    """
+
+    COMPONENT_CLASSES = {"choice--title", "choice--subtitle", "choice--note"}
     DEFAULT_CSS = """
     Choice { height: auto; min-height: 3; }
     """
@@ -42,17 +51,63 @@ class Choice(Vertical, can_focus=True):
         super().__init__(id=id, classes="choice")
         self.number = number
         self.data = data
+        self._wrapped: tuple[int, Direction, list[tuple[Text, str]]] | None = None
 
-    def compose(self) -> ComposeResult:
+    def parts(self) -> list[tuple[Text | str, str]]:
+        """What the tile says, each part with the component class that colours it."""
         title = Text()
         if self.number <= 9:
             title.append(f"{self.number}  ", style="bold")
         title.append(self.data.title, style="bold")
-        yield Prose(title, classes="choice-title")
+        parts: list[tuple[Text | str, str]] = [(title, "choice--title")]
         if self.data.subtitle:
-            yield Prose(self.data.subtitle, classes="choice-subtitle")
+            parts.append((self.data.subtitle, "choice--subtitle"))
         if self.data.note:
-            yield Prose(self.data.note, classes="choice-note")
+            parts.append((self.data.note, "choice--note"))
+        return parts
+
+    @property
+    def text(self) -> str:
+        """Everything the tile says, one part per line (for tests and logs)."""
+        return "\n".join(part.plain if isinstance(part, Text) else part for part, _ in self.parts())
+
+    @property
+    def direction(self) -> Direction:
+        return cast("Direction", getattr(self.app, "direction", "ltr"))
+
+    def _lines(self, width: int) -> list[tuple[Text, str]]:
+        direction = self.direction
+        cached = self._wrapped
+        if cached is not None and cached[0] == width and cached[1] == direction:
+            return cached[2]
+        lines: list[tuple[Text, str]] = []
+        for part, component in self.parts():
+            # As a paragraph of its own would: wrapped, in visual order, at least one line.
+            lines += [(line, component) for line in lines_for(part, width, direction) or [Text()]]
+        self._wrapped = (width, direction, lines)
+        return lines
+
+    def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
+        return len(self._lines(width))
+
+    def get_content_width(self, container: Size, viewport: Size) -> int:
+        return max((cell_len(line) for line in self.text.splitlines()), default=1)
+
+    def render(self) -> RenderResult:
+        width = self.content_size.width or self.size.width
+        # Right-to-left lines read from the right edge even where the stylesheet aligns left.
+        pad_right = self.direction == "rtl" and str(self.styles.text_align) in ("left", "start")
+        out = Text(no_wrap=True, overflow="crop", end="")
+        for index, (line, component) in enumerate(self._lines(width)):
+            if index:
+                out.append("\n")
+            style = self.get_component_rich_style(component, partial=True)
+            if pad_right:
+                out.append(" " * max(0, width - line.cell_len), style=style)
+            styled = line.copy()
+            styled.stylize_before(style)
+            out.append_text(styled)
+        return out
 
     def action_choose(self) -> None:
         self.post_message(self.Chosen(self))

@@ -1,0 +1,21 @@
+"""What a screen says, read from its widgets (the words, not the terminal cells)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from textual.app import App
+
+from kiosk.ui.widgets.choices import Choice
+from kiosk.ui.widgets.text import Prose
+
+
+def screen_text(app: App[Any]) -> str:
+    """Everything the current screen says in its text blocks and tiles, in screen order, one per line."""
+    parts: list[str] = []
+    for widget in app.screen.walk_children(with_self=False):
+        if isinstance(widget, Prose):
+            parts.append(widget.text.plain if hasattr(widget.text, "plain") else str(widget.text))
+        elif isinstance(widget, Choice):
+            parts.append(widget.text)
+    return "\n".join(parts)
