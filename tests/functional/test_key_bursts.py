@@ -14,13 +14,13 @@ from textual.pilot import Pilot
 
 from kiosk.ui.app import KioskApp
 from kiosk.ui.screens.home import HomeScreen
-from kiosk.ui.screens.idle import IdleScreen
 from kiosk.ui.screens.language import LanguageScreen
 from kiosk.ui.screens.link import CodeScreen
 from kiosk.ui.screens.offices import OfficesScreen, PlaceScreen
 from kiosk.ui.screens.staff import PinPadScreen
 from tests.conftest import FakeMonotonic
 from tests.support.keys import burst
+from tests.support.visitor import walk_away
 
 AppFactory = Callable[..., Any]
 
@@ -82,11 +82,7 @@ async def test_a_countdown_tick_behind_a_key_does_not_reset_the_visitor(
     app: KioskApp = make_app()
     async with app.run_test(size=(100, 30)) as pilot:
         await to_place(pilot, app)
-        monotonic.advance(app.settings.display.idle_timeout_s + 1)
-        app.check_visitor_idle()
-        await pilot.pause()
-        idle = app.screen
-        assert isinstance(idle, IdleScreen)
+        idle = await walk_away(pilot, app, monotonic)
         idle.remaining = 1
         await pilot.press("space")  # the visitor is still there ...
         assert isinstance(app.screen, PlaceScreen)

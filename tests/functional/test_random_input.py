@@ -37,6 +37,7 @@ from kiosk.ui.screens.topics import TopicsScreen
 from kiosk.ui.screens.welcome import WelcomeScreen
 from tests.conftest import MONDAY_MORNING, FakeMonotonic
 from tests.support.keys import burst
+from tests.support.visitor import run_out, walk_away
 
 AppFactory = Callable[..., Any]
 SEED = int(os.environ.get("KIOSK_RANDOM_SEED", "20261124"))
@@ -105,9 +106,7 @@ class Storm:
                 await self.pilot.press("space")
             else:
                 self.note("idle until the reset")
-                for _ in range(idle.remaining):
-                    idle.tick()
-                await self.pilot.pause()
+                await run_out(self.pilot, idle)
             self.count += 1
 
     async def step(self) -> None:
@@ -203,14 +202,7 @@ async def test_a_storm_of_random_input_leaves_a_working_kiosk(
             assert len(reached) == 13, reached
             # The idle reset still takes the kiosk back to a clean welcome screen.
             await press(pilot, "3", "1")  # the last visitor reads something in Ukrainian
-            monotonic.advance(app.settings.display.idle_timeout_s + 1)
-            app.check_visitor_idle()
-            await pilot.pause()
-            idle = app.screen
-            assert isinstance(idle, IdleScreen)
-            for _ in range(idle.remaining):
-                idle.tick()
-            await pilot.pause()
+            await run_out(pilot, await walk_away(pilot, app, monotonic))
             assert isinstance(app.screen, WelcomeScreen) and len(app.screen_stack) == 2
             assert app.language == app.settings.display.default_language
     except BaseException as error:

@@ -22,7 +22,6 @@ from kiosk.sources.snapshot import load_snapshot
 from kiosk.store import Store
 from kiosk.ui.app import KioskApp
 from kiosk.ui.runtime import Runtime, UsageSink
-from kiosk.ui.screens.idle import IdleScreen
 from kiosk.ui.screens.language import LanguageScreen
 from kiosk.ui.screens.staff import PinPadScreen, StaffScreen
 from kiosk.ui.screens.welcome import WelcomeScreen
@@ -31,6 +30,7 @@ from kiosk.usage_store import HourCount
 from tests.conftest import MONDAY_MORNING, FakeMonotonic
 from tests.support.api_server import free_port_url
 from tests.support.screen import screen_text
+from tests.support.visitor import run_out, walk_away
 
 PIN = "2468"
 
@@ -390,13 +390,6 @@ async def test_staff_mode_ends_on_idle_like_any_session(
     app = kiosk_app(with_pin, clock, monotonic)
     async with app.run_test(size=(120, 60)) as pilot:
         await open_staff(pilot)
-        monotonic.advance(with_pin.display.idle_timeout_s + 1)
-        app.check_visitor_idle()
-        await pilot.pause()
-        idle = app.screen
-        assert isinstance(idle, IdleScreen)
-        for _ in range(idle.remaining):
-            idle.tick()
-        await pilot.pause()
+        await run_out(pilot, await walk_away(pilot, app, monotonic))
         assert isinstance(app.screen, WelcomeScreen)
         assert not any(isinstance(s, (StaffScreen, PinPadScreen)) for s in app.screen_stack)
