@@ -115,13 +115,15 @@ async def visitor_session(app: Any, monotonic: FakeMonotonic, language_key: str,
     return dict(reached)
 
 
-def snapshot_state(sessions: int) -> dict[str, Any]:
+def snapshot_state(app: Any, sessions: int) -> dict[str, Any]:
     live = live_objects()
     return {
         "sessions": sessions,
         "rss_mib": round(rss_mib(), 2),
         "widgets": live.widgets,
         "screens": live.screens,
+        # Textual keeps watch() callbacks on the watched object, the app, after their widget is gone.
+        "app_watchers": sum(len(callbacks) for callbacks in getattr(app, "__watchers", {}).values()),
     }
 
 
@@ -139,7 +141,7 @@ async def long_day(sessions: int, warm_up: int, progress_every: int) -> dict[str
     async with app.run_test(size=SIZE):
         for n in range(warm_up):
             out["reached"].update(await visitor_session(app, monotonic, languages[n % len(languages)], n))
-        out["after_warm_up"] = snapshot_state(warm_up)
+        out["after_warm_up"] = snapshot_state(app, warm_up)
         types_before = object_types()
         started, cpu = time.perf_counter(), time.process_time()
         for n in range(sessions):
@@ -150,7 +152,7 @@ async def long_day(sessions: int, warm_up: int, progress_every: int) -> dict[str
                       file=sys.stderr, flush=True)  # fmt: skip
         out["session_ms"] = round((time.perf_counter() - started) / max(1, sessions) * 1000, 1)
         out["session_cpu_ms"] = round((time.process_time() - cpu) / max(1, sessions) * 1000, 1)
-        out["at_end"] = snapshot_state(warm_up + sessions)
+        out["at_end"] = snapshot_state(app, warm_up + sessions)
         grown = object_types() - types_before
         out["types_grown"] = dict(grown.most_common(15))
     out["reached"] = dict(out["reached"])
@@ -158,10 +160,12 @@ async def long_day(sessions: int, warm_up: int, progress_every: int) -> dict[str
     out["rss_growth_mib"] = round(after["rss_mib"] - before["rss_mib"], 2)
     out["widget_growth"] = after["widgets"] - before["widgets"]
     out["screen_growth"] = after["screens"] - before["screens"]
+    before_watchers, after_watchers = before["app_watchers"], after["app_watchers"]
     out["goal_met"] = (
         out["rss_growth_mib"] <= GOAL_RSS_GROWTH_MIB
         and out["widget_growth"] <= 0
         and out["screen_growth"] <= 0
+        and after_watchers <= before_watchers
     )
     return out
 
@@ -186,6 +190,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"RSS:             {before['rss_mib']} MiB -> {after['rss_mib']} MiB ({growth})")
     print(f"live widgets:    {before['widgets']} -> {after['widgets']} ({out['widget_growth']:+})")
     print(f"live screens:    {before['screens']} -> {after['screens']} ({out['screen_growth']:+})")
+    print(f"app watchers:    {before['app_watchers']} -> {after['app_watchers']}")
     print(f"types grown:     {out['types_grown']}")
     print("goal met" if out["goal_met"] else "GOAL MISSED")
     if args.json:

@@ -181,3 +181,4 @@ async def test_the_long_day_walks_whole_sessions_and_counts_what_stays_alive() -
     # Live screens are counted (a closing screen may still be alive for a moment: not asserted here).
     assert out["at_end"]["screens"] >= 2 and out["after_warm_up"]["screens"] >= 2
     assert isinstance(out["rss_growth_mib"], float)
+    assert out["at_end"]["app_watchers"] == out["after_warm_up"]["app_watchers"] == 0
