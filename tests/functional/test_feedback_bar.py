@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -11,12 +13,15 @@ from textual.app import ComposeResult
 from textual.message import Message
 from textual.widgets import Button
 
-from kiosk.feedback import FeedbackOutbox
+from kiosk.content.models import Event, RegionContent
+from kiosk.feedback import FeedbackOutbox, slug_from_path
 from kiosk.ui.app import KioskApp
+from kiosk.ui.runtime import Runtime
 from kiosk.ui.screens.base import KioskScreen
 from kiosk.ui.widgets.feedback import FeedbackBar
 from kiosk.ui.widgets.text import Prose
 from kiosk.usage_store import Feedback, FeedbackKind, Rating, UsageStore
+from tests.conftest import MONDAY_MORNING
 
 AppFactory = Callable[..., Any]
 
@@ -149,3 +154,63 @@ async def test_no_question_when_the_answer_could_go_nowhere(
         bar = await show(app, pilot, RatedItem(outbox, slug=slug))
         assert not bar.display
         assert not bar.query(Button)
+
+
+def with_a_cafe(content: RegionContent) -> RegionContent:
+    """The bundled content plus a language café tomorrow, in German only (with its page's path)."""
+    start = MONDAY_MORNING.replace(hour=15) + timedelta(days=1)
+    cafe = Event(
+        90_001, "Sprachcafé", start, start + timedelta(hours=2), path="/dortmund/de/events/sprachcafe/"
+    )
+    german = content.by_language["de"]
+    return replace(content, by_language={**content.by_language, "de": replace(german, events=[cafe])})
+
+
+async def answer_yes(app: KioskApp, pilot: Any) -> None:
+    bar = app.screen.query_one(FeedbackBar)
+    bar.query_one("#feedback-yes", Button).press()
+    await pilot.pause()
+    await app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+async def test_places_and_events_ask_too_and_name_what_was_rated(
+    make_app: AppFactory, store: UsageStore
+) -> None:
+    outbox = FeedbackOutbox(store, "dortmund")
+    app: KioskApp = make_app(runtime=Runtime(outbox=outbox))
+    app.content = with_a_cafe(app.content)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("space", "2", "4", "1")  # English, the offices, the first
+        await pilot.pause()
+        place = app.screen.query_one(FeedbackBar)
+        assert place.display and question(place) == "Was this helpful?"
+        await answer_yes(app, pilot)
+        assert question(place) == "Thank you for your answer!"
+        await pilot.press("home", "3", "1")  # the events, the café (German only: rated in German)
+        await pilot.pause()
+        await answer_yes(app, pilot)
+    answers = [waiting.feedback for waiting in store.waiting()]
+    first_place = app.library.places()[0]
+    assert [(a.kind, a.language, a.rating) for a in answers] == [
+        ("place", first_place.language, "up"),
+        ("event", "de", "up"),
+    ]
+    assert answers[0].slug == slug_from_path(first_place.item.path or first_place.item.url) != ""
+    assert answers[1].slug == "sprachcafe"
+
+
+async def test_an_answer_given_just_before_leaving_is_kept_and_nothing_breaks(
+    make_app: AppFactory, store: UsageStore
+) -> None:
+    outbox = FeedbackOutbox(store, "dortmund")
+    app: KioskApp = make_app(runtime=Runtime(outbox=outbox))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("space", "2", "4", "1")
+        await pilot.pause()
+        app.screen.query_one("#feedback-yes", Button).press()
+        await pilot.press("escape")  # gone before the answer is on disk and the thanks can show
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert app.is_running and type(app.screen).__name__ == "OfficesScreen"
+    assert [waiting.feedback.kind for waiting in store.waiting()] == ["place"]

@@ -25,6 +25,7 @@ from kiosk.ui.screens.appointments import Code, DeckButtons, HandOffDeck
 from kiosk.ui.screens.base import KioskScreen
 from kiosk.ui.screens.events import when
 from kiosk.ui.screens.topics import short
+from kiosk.ui.widgets.feedback import feedback_bar
 from kiosk.ui.widgets.text import Prose
 
 # Properties a phone does not need to put a date into its calendar; RFC 5545 wants them in files.
@@ -137,6 +138,8 @@ class EventScreen(KioskScreen):
                 description = html_to_text(event.content_html) or event.excerpt
                 if description:
                     yield Prose(description, classes="block")
+                shown = next((s for s in self.kiosk.library.events() if s.item.id == event.id), None)
+                yield feedback_bar(self.kiosk, "event", shown)
             with Vertical(id="side") as side:
                 # Inline, because the shared stylesheet keeps the side to half the width.
                 side.styles.max_width = f"{int(SIDE_SHARE * 100)}%"

@@ -20,6 +20,7 @@ from kiosk.ui.screens.base import KioskScreen
 from kiosk.ui.screens.hours import place_hours
 from kiosk.ui.screens.topics import in_other_language, short
 from kiosk.ui.widgets.choices import Choice, ChoiceData, ChoiceList
+from kiosk.ui.widgets.feedback import feedback_bar
 from kiosk.ui.widgets.handoff import HandOff, enlarge_code, offered
 from kiosk.ui.widgets.text import Prose
 
@@ -66,8 +67,12 @@ class PlaceScreen(KioskScreen):
         super().__init__()
         self.place_id = place_id
 
+    def shown_place(self) -> Shown[Place] | None:
+        return next((s for s in self.kiosk.library.places() if s.item.id == self.place_id), None)
+
     def place(self) -> Place | None:
-        return next((s.item for s in self.kiosk.library.places() if s.item.id == self.place_id), None)
+        shown = self.shown_place()
+        return shown.item if shown else None
 
     def title_text(self) -> str:
         place = self.place()
@@ -105,6 +110,7 @@ class PlaceScreen(KioskScreen):
                     line = " · ".join(p for p in parts if p)
                     if line:
                         yield Prose(line, classes="contact")
+                yield feedback_bar(self.kiosk, "place", self.shown_place())
             hand_offs = offered(place_hand_offs(place))
             if hand_offs:
                 # One code per panelful, each as large as fits; the visitor scrolls to the next.

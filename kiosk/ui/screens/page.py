@@ -11,12 +11,11 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 
 from kiosk.content.html import Block, Document, html_to_document
 from kiosk.content.library import PageKey
-from kiosk.feedback import slug_from_path
 from kiosk.i18n import _
 from kiosk.i18n.locales import name_in
 from kiosk.ui.screens.base import KioskScreen
 from kiosk.ui.screens.link import LinkScreen
-from kiosk.ui.widgets.feedback import FeedbackBar
+from kiosk.ui.widgets.feedback import feedback_bar
 from kiosk.ui.widgets.handoff import HandOff, enlarge_code
 from kiosk.ui.widgets.text import Prose
 
@@ -78,14 +77,7 @@ class PageScreen(KioskScreen):
                     )
                     for link in self.document.links:
                         yield Prose(f"{link.number}  {link.text or link.url}\n    {link.url}", classes="link")
-                # The slug belongs to the translation shown, so its language goes with it.
-                yield FeedbackBar(
-                    self.kiosk.runtime.outbox,
-                    kind="page",
-                    slug=slug_from_path(shown.item.path),
-                    language=shown.language,
-                    title=shown.item.title,
-                )
+                yield feedback_bar(self.kiosk, "page", shown)
             hand_off = HandOff(shown.item.url, _("Take this page with you"), kind="page", fill=True)
             if hand_off.target() is not None:
                 with Vertical(id="side", classes="codes"):

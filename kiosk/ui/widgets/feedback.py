@@ -8,14 +8,16 @@ could match, the bar is not shown at all: no question whose answer would go nowh
 from __future__ import annotations
 
 import logging
+from typing import Any
 
-from textual import work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.widgets import Button
 
-from kiosk.feedback import FeedbackOutbox
+from kiosk.content.library import Shown
+from kiosk.content.models import Event, Page, Place
+from kiosk.feedback import FeedbackOutbox, slug_from_path
 from kiosk.i18n import _
 from kiosk.ui.widgets.text import Prose, visual
 from kiosk.usage_store import FeedbackKind, Rating
@@ -83,9 +85,17 @@ class FeedbackBar(Vertical):
         self.answer = rating
         for button in self.query(Button):
             button.disabled = True
-        self._keep(self.outbox, rating)
+        outbox = self.outbox
+        # The app's worker, not this widget's: a visitor who leaves at once removes the bar, and a
+        # widget's workers are cancelled with it, before the answer reached the disk.
+        self.app.run_worker(
+            lambda: self._keep(outbox, rating),
+            thread=True,
+            group="feedback-answer",
+            exit_on_error=False,
+            description="keeping a feedback answer",
+        )
 
-    @work(thread=True, group="feedback-answer", exit_on_error=False)
     def _keep(self, outbox: FeedbackOutbox, rating: Rating) -> None:
         """Write the answer (an fsync: off the event loop), then thank the visitor."""
         try:
@@ -96,6 +106,28 @@ class FeedbackBar(Vertical):
         self.app.call_from_thread(self._thank, rating, stored)
 
     def _thank(self, rating: Rating, stored: bool) -> None:
+        if not self.is_attached:
+            return  # the visitor left the page while the answer was written; it is kept all the same
         self.query(".feedback-buttons").remove()
         self.query_one(".feedback-question", Prose).text = _("Thank you for your answer!")
         self.post_message(self.Given(rating, stored))
+
+
+def feedback_bar(
+    kiosk: Any, kind: FeedbackKind, shown: Shown[Page] | Shown[Event] | Shown[Place] | None
+) -> FeedbackBar:
+    """ "Was this helpful?" for the page, event or place on screen (hidden if it has no slug).
+
+    The slug belongs to the translation shown, so its language goes with it.
+    """
+    if shown is None:
+        return FeedbackBar(None, kind=kind, slug="", language="")
+    item = shown.item
+    title = item.name if isinstance(item, Place) else item.title
+    return FeedbackBar(
+        kiosk.runtime.outbox,
+        kind=kind,
+        slug=slug_from_path(item.path or item.url),
+        language=shown.language,
+        title=title,
+    )
