@@ -22,8 +22,7 @@ from kiosk.config import ConfigError, load_settings
 from kiosk.content.text import one_line
 from kiosk.stats_report import UsageReport, build_report, render_table
 from kiosk.store import StoreError, StoreWriteError
-from kiosk.ui.runtime import UsageSink
-from kiosk.usage_store import BERLIN, FILE_NAME, CountKey, HourCount, UsageStore
+from kiosk.usage_store import BERLIN, FILE_NAME, CountKey, HourCount, UsageSink, UsageStore
 
 log = logging.getLogger(__name__)
 

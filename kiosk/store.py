@@ -24,6 +24,8 @@ from typing import Any, Literal
 from kiosk.content.models import Event, Language, LanguageContent, Page, Place, RegionContent
 from kiosk.sources.integreat_records import pages_from_records, records_json
 from kiosk.sources.integreat_schema import BERLIN, parse_events, parse_languages, parse_pages, parse_places
+from kiosk.sqlite_file import Damaged, error_code, file_in, move_aside, open_checked
+from kiosk.sqlite_file import StoreError as StoreError  # where the rest of the kiosk imports it from
 
 log = logging.getLogger(__name__)
 
@@ -56,10 +58,6 @@ CREATE TABLE IF NOT EXISTS resource_state (
 _PUT_CONTENT = (
     "INSERT OR REPLACE INTO content (region, language, kind, count, records) VALUES (?, ?, ?, ?, ?)"
 )
-
-
-class StoreError(Exception):
-    """The store cannot be used as asked; the message says what and where."""
 
 
 class StoreWriteError(StoreError):
@@ -132,12 +130,7 @@ class Store:
     @classmethod
     def open(cls, state_dir: Path, *, clock: Callable[[], datetime] | None = None) -> Store:
         """The store in ``state_dir`` (created if needed)."""
-        try:
-            state_dir.mkdir(parents=True, exist_ok=True)
-        except OSError as error:
-            if not (state_dir / FILE_NAME).exists():
-                raise StoreError(f"cannot create {state_dir}: {error.strerror or error}") from None
-        return cls(state_dir / FILE_NAME, clock=clock)
+        return cls(file_in(state_dir, FILE_NAME), clock=clock)
 
     def close(self) -> None:
         with self._lock:
@@ -148,41 +141,20 @@ class Store:
     def _connect(self) -> sqlite3.Connection:
         try:
             return self._open_checked()
-        except _Damaged as damage:
+        except Damaged as damage:
             self._move_aside(str(damage))
         except sqlite3.DatabaseError as error:
-            if _error_code(error) in _READ_ONLY_CODES:
+            if error_code(error) in _READ_ONLY_CODES:
                 return self._open_read_only(error)
             raise StoreError(f"cannot open {self.path}: {error}") from None
         try:
             return self._open_checked()
-        except (_Damaged, sqlite3.DatabaseError) as error:
+        except (Damaged, sqlite3.DatabaseError) as error:
             raise StoreError(f"cannot open even a fresh store at {self.path}: {error}") from None
 
     def _open_checked(self) -> sqlite3.Connection:
-        db = sqlite3.connect(self.path, timeout=10, isolation_level=None, check_same_thread=False)
-        try:
-            # Big pages suit a few large records: 2-3x faster writes than 4 KiB (new files only).
-            db.execute("PRAGMA page_size=16384")
-            db.execute("PRAGMA journal_mode=WAL")
-            db.execute("PRAGMA synchronous=FULL")  # an fsync per commit; commits are few
-            check = db.execute("PRAGMA quick_check").fetchone()[0]
-            if check != "ok":
-                raise _Damaged(f"quick_check: {check[:200]}")
-            version = db.execute("PRAGMA user_version").fetchone()[0]
-            if version > SCHEMA_VERSION:
-                raise _Damaged(f"written by a newer kiosk (schema {version})")
-            db.executescript(_SCHEMA)
-            db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
-        except sqlite3.DatabaseError as error:
-            db.close()
-            if _error_code(error) in _DAMAGED_CODES:
-                raise _Damaged(str(error)) from None
-            raise
-        except BaseException:
-            db.close()
-            raise
-        return db
+        # Big pages suit a few large records: 2-3x faster writes than 4 KiB (new files only).
+        return open_checked(self.path, _SCHEMA, SCHEMA_VERSION, page_size=16384)
 
     def _open_read_only(self, cause: sqlite3.DatabaseError) -> sqlite3.Connection:
         log.error("content store %s is not writable (%s); reading only", self.path, cause)
@@ -207,7 +179,7 @@ class Store:
         """Reopen a store opened read-only for writing, once the disk has room or the mount allows it."""
         try:
             db = self._open_checked()
-        except (_Damaged, sqlite3.DatabaseError):
+        except (Damaged, sqlite3.DatabaseError):
             return False
         self._db.close()
         self._db = db
@@ -215,15 +187,7 @@ class Store:
         return True
 
     def _move_aside(self, why: str) -> None:
-        stamp = self._clock().strftime("%Y%m%dT%H%M%S")
-        target = self.path.with_name(f"{self.path.name}.corrupt-{stamp}")
-        log.error(
-            "content store %s is damaged (%s); moved to %s, starting fresh", self.path, why, target.name
-        )
-        for suffix in ("", "-wal", "-shm"):
-            part = Path(f"{self.path}{suffix}")
-            if part.exists():
-                part.rename(Path(f"{target}{suffix}"))
+        move_aside(self.path, "content store", why, self._clock)
 
     # -- writing -----------------------------------------------------------------------------------
 
@@ -456,18 +420,9 @@ class Store:
         return [tuple(row) for row in rows] == [("ok",)]
 
 
-class _Damaged(Exception):
-    """The file is not a usable store: corrupt, truncated, not SQLite, or from a newer schema."""
-
-
-_DAMAGED_CODES = frozenset({sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB})
 # A full disk cannot take the -wal and -shm files WAL needs even to read (IOERR or FULL at open): the
 # content is still there to show, read-only.
 _READ_ONLY_CODES = frozenset(
     {sqlite3.SQLITE_READONLY, sqlite3.SQLITE_CANTOPEN, sqlite3.SQLITE_PERM, sqlite3.SQLITE_FULL,
      sqlite3.SQLITE_IOERR}
 )  # fmt: skip
-
-
-def _error_code(error: sqlite3.Error) -> int:
-    return getattr(error, "sqlite_errorcode", 0) & 0xFF  # the primary code of an extended one

@@ -20,7 +20,8 @@ from pathlib import Path
 from typing import Any, Literal, NamedTuple
 from zoneinfo import ZoneInfo
 
-from kiosk.store import StoreError, StoreWriteError
+from kiosk.sqlite_file import Damaged, StoreError, error_code, file_in, move_aside, open_checked
+from kiosk.store import StoreWriteError
 
 log = logging.getLogger(__name__)
 
@@ -116,12 +117,7 @@ class UsageStore:
     @classmethod
     def open(cls, state_dir: Path, *, clock: Callable[[], datetime] | None = None) -> UsageStore:
         """The usage file in ``state_dir`` (created if needed)."""
-        try:
-            state_dir.mkdir(parents=True, exist_ok=True)
-        except OSError as error:
-            if not (state_dir / FILE_NAME).exists():
-                raise StoreError(f"cannot create {state_dir}: {error.strerror or error}") from None
-        return cls(state_dir / FILE_NAME, clock=clock)
+        return cls(file_in(state_dir, FILE_NAME), clock=clock)
 
     def close(self) -> None:
         with self._lock:
@@ -132,10 +128,10 @@ class UsageStore:
     def _connect(self) -> sqlite3.Connection:
         try:
             return self._open_checked()
-        except _Damaged as damage:
+        except Damaged as damage:
             self._move_aside(str(damage))
         except sqlite3.DatabaseError as error:
-            if _error_code(error) in _READ_ONLY_CODES and self.path.exists():
+            if error_code(error) in _READ_ONLY_CODES and self.path.exists():
                 log.error("usage file %s is not writable (%s); reading only", self.path, error)
                 self.read_only = True
                 try:
@@ -146,41 +142,16 @@ class UsageStore:
             raise StoreError(f"cannot open {self.path}: {error}") from None
         try:
             return self._open_checked()
-        except (_Damaged, sqlite3.DatabaseError) as error:
+        except (Damaged, sqlite3.DatabaseError) as error:
             raise StoreError(f"cannot open even a fresh usage file at {self.path}: {error}") from None
 
     def _open_checked(self) -> sqlite3.Connection:
-        db = sqlite3.connect(self.path, timeout=10, isolation_level=None, check_same_thread=False)
-        try:
-            db.execute("PRAGMA journal_mode=WAL")
-            db.execute("PRAGMA synchronous=FULL")  # feedback on disk before the visitor is thanked
-            check = db.execute("PRAGMA quick_check").fetchone()[0]
-            if check != "ok":
-                raise _Damaged(f"quick_check: {check[:200]}")
-            version = db.execute("PRAGMA user_version").fetchone()[0]
-            if version > SCHEMA_VERSION:
-                raise _Damaged(f"written by a newer kiosk (schema {version})")
-            db.executescript(_SCHEMA)
-            db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
-        except sqlite3.DatabaseError as error:
-            db.close()
-            if _error_code(error) in _DAMAGED_CODES:
-                raise _Damaged(str(error)) from None
-            raise
-        except BaseException:
-            db.close()
-            raise
-        return db
+        # synchronous=FULL: feedback is on disk before the visitor is thanked.
+        return open_checked(self.path, _SCHEMA, SCHEMA_VERSION)
 
     def _move_aside(self, why: str) -> None:
         # Never deleted: feedback still waiting in a damaged file can be recovered by hand.
-        stamp = self._clock().strftime("%Y%m%dT%H%M%S")
-        target = self.path.with_name(f"{self.path.name}.corrupt-{stamp}")
-        log.error("usage file %s is damaged (%s); moved to %s, starting fresh", self.path, why, target.name)
-        for suffix in ("", "-wal", "-shm"):
-            part = Path(f"{self.path}{suffix}")
-            if part.exists():
-                part.rename(Path(f"{target}{suffix}"))
+        move_aside(self.path, "usage file", why, self._clock)
 
     # -- writing -----------------------------------------------------------------------------------
 
@@ -293,16 +264,17 @@ class UsageStore:
         return int(self._query("SELECT count(*) FROM feedback_outbox")[0][0])
 
 
-class _Damaged(Exception):
-    """The file is not a usable usage file: corrupt, truncated, not SQLite, or from a newer schema."""
-
-
-_DAMAGED_CODES = frozenset({sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB})
 _READ_ONLY_CODES = frozenset({sqlite3.SQLITE_READONLY, sqlite3.SQLITE_CANTOPEN, sqlite3.SQLITE_PERM})
 
 
-def _error_code(error: sqlite3.Error) -> int:
-    return getattr(error, "sqlite_errorcode", 0) & 0xFF  # the primary code of an extended one
+class UsageSink:
+    """Where anonymous usage counts go (the statistics in the store); this base records nothing."""
+
+    def record(self, event: str, *, language: str = "", item: str = "") -> None:
+        """Count one ``event`` ("session", "language", "topic", "qr", ...) for the current hour."""
+
+    def close(self) -> None:
+        """Write what is still held in memory (the process is about to end)."""
 
 
 __all__ = [
@@ -313,6 +285,7 @@ __all__ = [
     "FeedbackKind",
     "HourCount",
     "Rating",
+    "UsageSink",
     "UsageStore",
     "Waiting",
 ]

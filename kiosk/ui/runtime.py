@@ -22,6 +22,7 @@ from kiosk.i18n.formatting import format_datetime, format_relative
 from kiosk.ops.notify import Notifier
 from kiosk.store import Store, StoreError
 from kiosk.sync import Syncer, content_age
+from kiosk.usage_store import UsageSink as UsageSink  # the screens count through it
 
 log = logging.getLogger(__name__)
 
@@ -133,13 +134,3 @@ def install_signal_handlers(on_reload: object, on_stop: object) -> bool:
     except (NotImplementedError, RuntimeError, ValueError):
         return False
     return True
-
-
-class UsageSink:
-    """Where anonymous usage counts go (the statistics in the store); this base records nothing."""
-
-    def record(self, event: str, *, language: str = "", item: str = "") -> None:
-        """Count one ``event`` ("session", "language", "topic", "qr", ...) for the current hour."""
-
-    def close(self) -> None:
-        """Write what is still held in memory (the process is about to end)."""
