@@ -44,7 +44,7 @@ class LanguageScreen(KioskScreen):
 
     async def on_choice_chosen(self, event: Choice.Chosen) -> None:
         event.stop()
-        if self.app.screen is not self:
+        if not self.is_active:
             return  # a tap that arrived after Escape (or the idle reset) took this screen away
         code = self.codes[event.choice.number - 1]
         await self.kiosk.change_language(code)

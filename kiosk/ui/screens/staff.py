@@ -160,7 +160,7 @@ class PinPadScreen(Screen[None]):
 
     def _checked(self, result: str) -> None:
         self._checking = False
-        if self.app.screen is not self:
+        if not self.is_active:
             # Closed meanwhile (Escape, the idle countdown): switch_screen would replace whatever is
             # on top now, and there is no pad left to show a message on.
             if result == "ok":

@@ -16,7 +16,7 @@ from textual.message import Message
 from textual.widget import Widget
 
 from kiosk.content.models import Direction
-from kiosk.ui.widgets.text import lines_for
+from kiosk.ui.widgets.text import lines_for, stacked
 
 
 @dataclass
@@ -95,19 +95,11 @@ class Choice(Widget, can_focus=True):
 
     def render(self) -> RenderResult:
         width = self.content_size.width or self.size.width
-        # Right-to-left lines read from the right edge even where the stylesheet aligns left.
-        pad_right = self.direction == "rtl" and str(self.styles.text_align) in ("left", "start")
-        out = Text(no_wrap=True, overflow="crop", end="")
-        for index, (line, component) in enumerate(self._lines(width)):
-            if index:
-                out.append("\n")
-            style = self.get_component_rich_style(component, partial=True)
-            if pad_right:
-                out.append(" " * max(0, width - line.cell_len), style=style)
-            styled = line.copy()
-            styled.stylize_before(style)
-            out.append_text(styled)
-        return out
+        lines = [
+            (line, self.get_component_rich_style(component, partial=True))
+            for line, component in self._lines(width)
+        ]
+        return stacked(self, lines, width, self.direction)
 
     def action_choose(self) -> None:
         self.post_message(self.Chosen(self))

@@ -8,7 +8,7 @@ could match, the bar is not shown at all: no question whose answer would go nowh
 from __future__ import annotations
 
 import logging
-from typing import Any
+from typing import TYPE_CHECKING
 
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
@@ -21,6 +21,9 @@ from kiosk.feedback import FeedbackOutbox, slug_from_path
 from kiosk.i18n import _
 from kiosk.ui.widgets.text import Prose, visual
 from kiosk.usage_store import FeedbackKind, Rating
+
+if TYPE_CHECKING:
+    from kiosk.ui.app import KioskApp
 
 log = logging.getLogger(__name__)
 
@@ -114,7 +117,7 @@ class FeedbackBar(Vertical):
 
 
 def feedback_bar(
-    kiosk: Any, kind: FeedbackKind, shown: Shown[Page] | Shown[Event] | Shown[Place] | None
+    kiosk: KioskApp, kind: FeedbackKind, shown: Shown[Page] | Shown[Event] | Shown[Place] | None
 ) -> FeedbackBar:
     """ "Was this helpful?" for the page, event or place on screen (hidden if it has no slug).
 

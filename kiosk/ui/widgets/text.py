@@ -7,7 +7,9 @@ line, and aligns it to the reading-start side. Text is always plain: never parse
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Sequence
 
+from rich.style import Style
 from rich.text import Text
 from textual.app import RenderResult
 from textual.geometry import Size
@@ -94,18 +96,29 @@ class Prose(Widget):
 
     def render(self) -> RenderResult:
         width = self.content_size.width or self.size.width
-        lines = self._lines(width)
-        # Textual applies text-align itself; right-to-left text is padded here so that it reads from
-        # the right edge even where the stylesheet says nothing.
-        pad_right = self.direction == "rtl" and str(self.styles.text_align) in ("left", "start")
-        out = Text(no_wrap=True, overflow="crop", end="")
-        for index, line in enumerate(lines):
-            if index:
-                out.append("\n")
-            if pad_right:
-                out.append(" " * max(0, width - line.cell_len))
-            out.append_text(line)
-        return out
+        return stacked(self, [(line, None) for line in self._lines(width)], width, self.direction)
+
+
+def stacked(
+    widget: Widget, lines: Sequence[tuple[Text, Style | None]], width: int, direction: Direction
+) -> Text:
+    """Display lines as one renderable, each under its own base style (None: the widget's).
+
+    Textual applies text-align itself; right-to-left text is padded here so that it reads from the
+    right edge even where the stylesheet says nothing.
+    """
+    pad_right = direction == "rtl" and str(widget.styles.text_align) in ("left", "start")
+    out = Text(no_wrap=True, overflow="crop", end="")
+    for index, (line, style) in enumerate(lines):
+        if index:
+            out.append("\n")
+        if pad_right:
+            out.append(" " * max(0, width - line.cell_len), style=style)
+        if style is not None:
+            line = line.copy()
+            line.stylize_before(style)
+        out.append_text(line)
+    return out
 
 
 def visual(text: str, direction: Direction | None = None) -> Text:
