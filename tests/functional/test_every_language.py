@@ -11,20 +11,9 @@ from kiosk.config import DEFAULT_LANGUAGES
 from kiosk.i18n.catalogs import gettext_in
 from kiosk.ui.app import KioskApp
 from kiosk.ui.screens.base import KioskScreen
-from tests.support.screen import screen_text
+from tests.support.screen import SCREEN_KEYS, screen_text
 
-# Keys from the home screen to each screen; the language picker is reached with F2.
-SCREENS = {
-    "home": [],
-    "topics": ["1"],
-    "category": ["1", "2"],
-    "page": ["1", "2", "2"],
-    "hours": ["2"],
-    "events": ["3"],
-    "offices": ["4"],
-    "place": ["4", "1"],
-    "search": ["5"],
-}
+SCREENS = {**SCREEN_KEYS, "search": ["5"]}
 
 
 @pytest.mark.parametrize("language", DEFAULT_LANGUAGES)

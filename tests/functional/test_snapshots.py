@@ -11,24 +11,14 @@ from typing import Any
 
 import pytest
 
-LANGUAGE_KEY = {"de": "1", "en": "2", "uk": "3", "ar": "4"}
+from tests.support.screen import SCREEN_KEYS
 
-# Keys from the home screen to each screen.
-SCREENS: dict[str, list[str]] = {
-    "home": [],
-    "topics": ["1"],
-    "category": ["1", "2"],
-    "page": ["1", "2", "2"],
-    "hours": ["2"],
-    "events": ["3"],
-    "offices": ["4"],
-    "place": ["4", "1"],
-}
+LANGUAGE_KEY = {"de": "1", "en": "2", "uk": "3", "ar": "4"}
 
 
 @pytest.mark.parametrize("size", [(80, 24), (120, 40)], ids=["80x24", "120x40"])
 @pytest.mark.parametrize("language", ["de", "en", "uk", "ar"])
-@pytest.mark.parametrize("screen", list(SCREENS))
+@pytest.mark.parametrize("screen", list(SCREEN_KEYS))
 def test_screen(
     snap_compare: Callable[..., bool],
     make_app: Callable[..., Any],
@@ -36,7 +26,7 @@ def test_screen(
     language: str,
     size: tuple[int, int],
 ) -> None:
-    keys = ["x", LANGUAGE_KEY[language], *SCREENS[screen]]
+    keys = ["x", LANGUAGE_KEY[language], *SCREEN_KEYS[screen]]
     assert snap_compare(make_app(), press=keys, terminal_size=size)
 
 

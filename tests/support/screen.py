@@ -9,6 +9,18 @@ from textual.app import App
 from kiosk.ui.widgets.choices import Choice
 from kiosk.ui.widgets.text import Prose
 
+#: Keys from the home screen to each kind of visitor screen (the language picker is F2).
+SCREEN_KEYS: dict[str, list[str]] = {
+    "home": [],
+    "topics": ["1"],
+    "category": ["1", "2"],
+    "page": ["1", "2", "2"],
+    "hours": ["2"],
+    "events": ["3"],
+    "offices": ["4"],
+    "place": ["4", "1"],
+}
+
 
 def screen_text(app: App[Any]) -> str:
     """Everything the current screen says in its text blocks and tiles, in screen order, one per line."""
