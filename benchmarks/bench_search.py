@@ -47,7 +47,7 @@ def _rss_mb() -> float:
 def _content(pages: int, events: int, locations: int):  # type: ignore[no-untyped-def]
     from kiosk.content.models import LanguageContent, RegionContent
     from kiosk.devtools.generate import generate_region
-    from kiosk.sources.integreat_schema import parse_events, parse_languages, parse_pages, parse_places
+    from kiosk.sources.integreat.schema import parse_events, parse_languages, parse_pages, parse_places
 
     region = generate_region("benchstadt", LANGUAGES, pages, events, locations)
     routes = {path: json.loads(body) for path, body in region.routes.items()}

@@ -45,7 +45,7 @@ def child(phase: str, url: str, state_dir: Path, rounds: int, profile: bool) -> 
     """Run in a fresh process: one measured phase, figures as a dict."""
     from kiosk.config import Settings
     from kiosk.store import Store
-    from kiosk.sync import sync_once
+    from kiosk.sync.round import sync_once
 
     baseline = _rss_mb()
     settings = Settings(

@@ -149,7 +149,7 @@ def start_kiosk(state_dir: Path, region: str) -> Kiosk:
     imported_at = time.perf_counter()
     from kiosk.config import Settings
     from kiosk.store import Store
-    from kiosk.sync import content_at_start
+    from kiosk.sync.status import content_at_start
     from kiosk.ui.app import KioskApp
     from kiosk.ui.runtime import Runtime
 

@@ -6,13 +6,12 @@ import os
 from collections.abc import Callable, Iterator
 from datetime import datetime
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 import pytest
 
+from kiosk.clock import BERLIN
 from kiosk.config import Settings, load_settings
 
-BERLIN = ZoneInfo("Europe/Berlin")
 #: A Monday morning: the Westerfilde office is open 9:00–12:00.
 MONDAY_MORNING = datetime(2026, 11, 23, 10, 30, tzinfo=BERLIN)
 

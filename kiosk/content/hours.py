@@ -10,11 +10,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Literal
-from zoneinfo import ZoneInfo
 
+from kiosk.clock import BERLIN
 from kiosk.content.models import DayHours, OpeningHours, TimeSlot
 
-BERLIN = ZoneInfo("Europe/Berlin")
 # How far ahead "next opening" looks; beyond this the kiosk says nothing rather than guess.
 HORIZON_DAYS = 14
 

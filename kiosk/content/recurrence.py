@@ -19,11 +19,11 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from dateutil.rrule import rrulestr
 
+from kiosk.clock import BERLIN
 from kiosk.content.models import Event
 
 log = logging.getLogger(__name__)
 
-BERLIN = ZoneInfo("Europe/Berlin")
 # Caps so a hostile rule cannot stall the kiosk: occurrences shown per event and window, and
 # instances walked from the series start (daily for ~27 years) before giving up.
 MAX_OCCURRENCES_PER_EVENT = 500

@@ -17,7 +17,7 @@ from typing import Any
 
 from kiosk.config import DEFAULT_LANGUAGES
 from kiosk.devtools.generate import WORDS, generate_region
-from kiosk.sources.integreat_schema import parse_events, parse_languages, parse_pages, parse_places
+from kiosk.sources.integreat.schema import parse_events, parse_languages, parse_pages, parse_places
 from kiosk.store import LANGUAGES, Changed, Store
 
 #: The id-independent path of the page that ``fill_store`` makes long.

@@ -15,9 +15,9 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo
 
-BERLIN = ZoneInfo("Europe/Berlin")
+from kiosk.clock import BERLIN
+
 NATIVE = {"de": "Deutsch", "en": "English", "uk": "Українська", "ar": "العربية", "fa": "فارسی",
           "ru": "Русский", "tr": "Türkçe", "fr": "Français", "pl": "Polski", "ro": "Română"}  # fmt: skip
 RTL = frozenset({"ar", "fa"})

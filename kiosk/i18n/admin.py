@@ -10,13 +10,11 @@ check [LANG ...]     list problems as file:line: message; exit 1 if there are an
 
 from __future__ import annotations
 
-import argparse
 import io
 import os
 import re
-import sys
 import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
@@ -30,7 +28,7 @@ from babel.messages.pofile import read_po, write_po
 from rich.cells import cell_len
 
 import kiosk
-from kiosk.i18n.catalogs import DOMAIN, bundled_translations_dir, catalog_languages, catalog_path
+from kiosk.i18n.catalogs import DOMAIN, catalog_languages, catalog_path
 from kiosk.i18n.checks import PoSyntaxError, check_po, parse_po
 from kiosk.i18n.locales import UI_LANGUAGES, german_name, native_name
 from kiosk.i18n.plurals import plural_forms
@@ -45,7 +43,7 @@ KEYWORDS: dict[str, tuple[int, ...] | None] = {
 COMMENT_TAGS = ("TRANSLATORS:",)
 
 
-class _Usage(Exception):
+class Usage(Exception):
     """A mistake in how the command was called, or a state it cannot work from."""
 
 
@@ -53,7 +51,7 @@ def template_path(directory: Path) -> Path:
     return directory / f"{DOMAIN}.pot"
 
 
-def _sources_dir() -> Path:
+def sources_dir() -> Path:
     return Path(kiosk.__file__).resolve().parent
 
 
@@ -113,7 +111,7 @@ def extract(directory: Path, sources: Path, out: TextIO) -> int:
 def _read_template(directory: Path) -> Catalog:
     path = template_path(directory)
     if not path.is_file():
-        raise _Usage(f"{path} does not exist: run `kiosk i18n extract` first")
+        raise Usage(f"{path} does not exist: run `kiosk i18n extract` first")
     with path.open("rb") as handle:
         return read_po(handle)
 
@@ -158,10 +156,10 @@ def add(directory: Path, code: str, out: TextIO) -> int:
     try:
         locale = Locale.parse(code)
     except Exception:
-        raise _Usage(f"{code!r} is not a language code babel knows (e.g. uk, fa, ku)") from None
+        raise Usage(f"{code!r} is not a language code babel knows (e.g. uk, fa, ku)") from None
     path = catalog_path(directory, code)
     if path.exists():
-        raise _Usage(f"{path} already exists: use `kiosk i18n update`")
+        raise Usage(f"{path} already exists: use `kiosk i18n update`")
     # Read without a locale: babel's own plural table would cut Persian and Turkish to one form.
     catalog = _read_template(directory)
     catalog.locale = locale
@@ -229,62 +227,9 @@ def check(directory: Path, codes: list[str], errors_only: bool, out: TextIO) -> 
     for code in codes or _po_languages(directory):
         path = catalog_path(directory, code)
         if not path.is_file():
-            raise _Usage(f"{path} does not exist")
+            raise Usage(f"{path} does not exist")
         for problem in check_po(path, code):
             if problem.kind == "error" or not errors_only:
                 print(problem, file=out)
                 problems.append(str(problem))
     return 1 if problems else 0
-
-
-def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="kiosk i18n", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
-    parser.add_argument(
-        "--dir",
-        type=Path,
-        default=None,
-        help="the translations folder (default: the catalogs shipped with the kiosk)",
-    )
-    commands = parser.add_subparsers(dest="command", required=True)
-    extract_parser = commands.add_parser("extract", help="collect messages into kiosk.pot")
-    extract_parser.add_argument("--sources", type=Path, default=None, help="the package to scan")
-    commands.add_parser("update", help="merge kiosk.pot into every catalog")
-    add_parser = commands.add_parser("add", help="start a catalog for a new language")
-    add_parser.add_argument("lang")
-    commands.add_parser("compile", help="write .mo files")
-    commands.add_parser("stats", help="how far each catalog is translated")
-    check_parser = commands.add_parser("check", help="list problems; exit 1 if there are any")
-    check_parser.add_argument("langs", nargs="*")
-    check_parser.add_argument(
-        "--errors-only", action="store_true", help="do not report untranslated or fuzzy messages"
-    )
-    return parser
-
-
-def i18n_command(args: list[str], out: TextIO | None = None) -> int:
-    """Run ``kiosk i18n ARGS``; returns the exit status (0 ok, 1 problems found, 2 usage)."""
-    stream = out or sys.stdout
-    try:
-        options = _parser().parse_args(args)
-    except SystemExit as exc:  # argparse has printed the usage
-        return int(exc.code or 0)
-    directory: Path = options.dir or bundled_translations_dir()
-    actions: dict[str, Callable[[], int]] = {
-        "extract": lambda: extract(directory, options.sources or _sources_dir(), stream),
-        "update": lambda: update(directory, stream),
-        "add": lambda: add(directory, options.lang, stream),
-        "compile": lambda: compile_catalogs(directory, stream),
-        "stats": lambda: stats(directory, stream),
-        "check": lambda: check(directory, options.langs, options.errors_only, stream),
-    }
-    try:
-        return actions[options.command]()
-    except _Usage as exc:
-        print(f"kiosk i18n {options.command}: {exc}", file=sys.stderr)
-        return 2
-
-
-if __name__ == "__main__":
-    raise SystemExit(i18n_command(sys.argv[1:]))

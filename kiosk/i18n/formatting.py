@@ -13,15 +13,14 @@ from collections.abc import Callable
 from datetime import date, datetime, timedelta
 from functools import lru_cache
 from typing import Literal, TypeVar
-from zoneinfo import ZoneInfo
 
 from babel import Locale, dates, numbers
 
+from kiosk.clock import BERLIN
 from kiosk.i18n.catalogs import current_language
 
 log = logging.getLogger(__name__)
 
-BERLIN = ZoneInfo("Europe/Berlin")
 DateStyle = Literal["full", "long", "medium", "short"]
 
 # Where formats come from when a language's own CLDR data fails: a neighbour that writes dates

@@ -6,16 +6,13 @@ is, for whoever investigates). The checks are plain functions so the staff scree
 
 from __future__ import annotations
 
-import argparse
 import asyncio
 import getpass
 import json
-import logging
 import os
 import shutil
 import sqlite3
 import subprocess
-import sys
 import tempfile
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -25,14 +22,14 @@ from typing import Literal, TextIO
 
 import httpx
 
+from kiosk.clock import BERLIN
 from kiosk.config import ConfigError, Settings, config_path, load_settings
 from kiosk.i18n.catalogs import CatalogError, bundled_translations_dir, catalog_path, load_catalog
 from kiosk.i18n.checks import PoSyntaxError, parse_po
-from kiosk.ops.logging import escape_controls
-from kiosk.sources.integreat import FetchError, IntegreatClient, RetryPolicy
-from kiosk.sources.integreat_schema import BERLIN, parse_languages
+from kiosk.sources.integreat.client import FetchError, IntegreatClient, RetryPolicy
+from kiosk.sources.integreat.schema import parse_languages
 from kiosk.store import FILE_NAME, Store, StoreError
-from kiosk.sync import content_age
+from kiosk.sync.status import content_age
 
 Status = Literal["OK", "WARN", "FAIL"]
 #: Content the API has not confirmed for this long is worth a look, whatever refresh_minutes says.
@@ -409,41 +406,3 @@ def run_checks(
         checks.append(terminal)
     checks.append(check_systemd(systemd))
     return checks
-
-
-_COLOURS = {"OK": "32", "WARN": "33", "FAIL": "1;31"}
-
-
-def render_table(checks: list[Check], *, colour: bool = False) -> str:
-    """The checks as aligned lines: status, name, reason (control characters made visible)."""
-    width = max((len(check.name) for check in checks), default=0)
-    lines = []
-    for check in checks:
-        status = f"{check.status:<4}"
-        if colour:
-            status = f"\x1b[{_COLOURS[check.status]}m{status}\x1b[0m"
-        reason = escape_controls(check.reason).replace("\n", " ")
-        lines.append(f"{status}  {check.name:<{width}}  {reason}")
-    return "\n".join(lines)
-
-
-def doctor_command(args: list[str]) -> int:
-    """``kiosk doctor [--json] [--timeout S]``: 0 when nothing FAILs, 1 when something does, 2 on misuse."""
-    parser = argparse.ArgumentParser(prog="kiosk doctor", description="Check this kiosk's setup.")
-    parser.add_argument("--json", action="store_true", help="print the checks as JSON")
-    parser.add_argument("--timeout", type=float, default=5.0, metavar="S", help="API timeout (default 5)")
-    try:
-        options = parser.parse_args(args)
-    except SystemExit as stop:
-        return 0 if stop.code == 0 else 2
-    # The table says everything; log lines from the store or the client would only repeat it.
-    logging.getLogger().addHandler(logging.NullHandler())
-    checks = run_checks(
-        now=datetime.now(BERLIN), stream=sys.stdout, environ=os.environ, api_timeout_s=options.timeout
-    )
-    failed = any(check.status == "FAIL" for check in checks)
-    if options.json:
-        print(json.dumps({"ok": not failed, "checks": [c.to_json() for c in checks]}, ensure_ascii=False))
-    else:
-        print(render_table(checks, colour=sys.stdout.isatty() and "NO_COLOR" not in os.environ))
-    return 1 if failed else 0

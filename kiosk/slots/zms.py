@@ -16,17 +16,16 @@ import time
 from collections.abc import Callable, Mapping
 from datetime import date, datetime, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import httpx
 
+from kiosk.clock import BERLIN, Clock
 from kiosk.config import SlotSettings
 from kiosk.content.text import one_line
 from kiosk.slots import FreeDay, SlotAnswer, Unavailable
 
 log = logging.getLogger(__name__)
 
-BERLIN = ZoneInfo("Europe/Berlin")
 USER_AGENT = "lokal-willkommen-kiosk/0.1 (ZMS citizen API client)"
 MAX_BYTES = 4 * 1024 * 1024  # offices-and-services of a large city is about 1 MB
 MAX_TIMES = 48
@@ -40,8 +39,6 @@ NAME_LIMIT = 80
 NOTHING_FREE = frozenset({"noAppointmentForThisDay", "noAppointmentsAtLocation", "appointmentNotAvailable"})
 #: Error codes a deployment without the route answers with.
 NO_SUCH_ROUTE = frozenset({"notImplemented", "requestMethodNotAllowed"})
-
-Clock = Callable[[], datetime]
 
 
 class _Failed(Exception):

@@ -14,9 +14,9 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
+from kiosk.clock import BERLIN
 from kiosk.content.models import Language, LanguageContent, RegionContent
-from kiosk.sources.integreat_schema import (
-    BERLIN,
+from kiosk.sources.integreat.schema import (
     SchemaError,
     parse_events,
     parse_languages,

@@ -6,14 +6,13 @@ import gc
 import logging
 import time
 from collections.abc import Callable
-from datetime import datetime
-from zoneinfo import ZoneInfo
 
 from textual import events, work
 from textual.app import App
 from textual.binding import Binding
 from textual.screen import Screen
 
+from kiosk.clock import Clock, berlin_now
 from kiosk.config import Settings
 from kiosk.content.library import Library
 from kiosk.content.models import Direction, RegionContent
@@ -35,8 +34,6 @@ from kiosk.ui.screens.idle import IdleScreen
 from kiosk.ui.screens.welcome import WelcomeScreen
 from kiosk.ui.themes import THEMES
 
-BERLIN = ZoneInfo("Europe/Berlin")
-Clock = Callable[[], datetime]
 log = logging.getLogger(__name__)
 
 
@@ -45,10 +42,6 @@ def warm_search_index(app: KioskApp) -> None:
     from kiosk.ui.screens.search import index_for
 
     index_for(app)
-
-
-def berlin_now() -> datetime:
-    return datetime.now(BERLIN)
 
 
 class KioskApp(App[None]):

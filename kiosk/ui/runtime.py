@@ -15,14 +15,16 @@ from datetime import datetime
 
 from kiosk.config import ConfigError, Settings, load_settings
 from kiosk.content.models import LanguageContent, RegionContent
-from kiosk.feedback import FeedbackOutbox, FeedbackSender
 from kiosk.i18n import _
 from kiosk.i18n.catalogs import reload as reload_catalogs
 from kiosk.i18n.formatting import format_datetime, format_relative
 from kiosk.ops.notify import Notifier
 from kiosk.store import Store, StoreError
-from kiosk.sync import Syncer, content_age
-from kiosk.usage_store import UsageSink as UsageSink  # the screens count through it
+from kiosk.sync.loop import Syncer
+from kiosk.sync.status import content_age
+from kiosk.usage.outbox import FeedbackOutbox
+from kiosk.usage.sender import FeedbackSender
+from kiosk.usage.store import UsageSink as UsageSink
 
 log = logging.getLogger(__name__)
 

@@ -7,15 +7,16 @@ from collections.abc import Callable, Iterator
 from datetime import datetime, time
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import pytest
 
-import kiosk.sync
+import kiosk.sync.round
+from kiosk.cli.sync import sync_command
+from kiosk.clock import BERLIN
 from kiosk.content.models import TimeSlot
 from kiosk.content.pages import PageTree
-from kiosk.sources.integreat import IntegreatClient, Validators
-from kiosk.sources.integreat_schema import (
+from kiosk.sources.integreat.client import IntegreatClient, Validators
+from kiosk.sources.integreat.schema import (
     parse_events,
     parse_languages,
     parse_page,
@@ -24,10 +25,9 @@ from kiosk.sources.integreat_schema import (
     parse_region,
 )
 from kiosk.store import Store
-from kiosk.sync import sync_command, sync_once
+from kiosk.sync.round import sync_once
 from tests.support.api_server import ApiServer, conformance_routes, sync_settings
 
-BERLIN = ZoneInfo("Europe/Berlin")
 NOW = datetime(2026, 3, 12, 14, 5, tzinfo=BERLIN)
 # Routes whose content the kiosk does not show; they are still fetched and must be JSON lists.
 NOT_SHOWN = {"/api/v3/augsburg/de/location-categories/", "/api/v3/augsburg/de/extras/"}
@@ -144,13 +144,13 @@ async def test_an_unchanged_round_costs_no_parsing(
     await sync_once(settings, store)
     server.forget_requests()
     parsed: list[str] = []
-    original = kiosk.sync._parse
+    original = kiosk.sync.round._parse
 
     def counting_parse(kind: str, body: bytes) -> list[Any]:
         parsed.append(kind)
         return original(kind, body)
 
-    monkeypatch.setattr(kiosk.sync, "_parse", counting_parse)
+    monkeypatch.setattr(kiosk.sync.round, "_parse", counting_parse)
     report = await sync_once(settings, store)
     assert report.ok and report.changed == [] and parsed == []
     seen = server.seen()

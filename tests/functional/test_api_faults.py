@@ -7,7 +7,7 @@ from collections.abc import Iterator
 import httpx
 import pytest
 
-from kiosk.sources.integreat import FetchError, IntegreatClient, RetryPolicy, retry_after_seconds
+from kiosk.sources.integreat.client import FetchError, IntegreatClient, RetryPolicy, retry_after_seconds
 from tests.support.api_server import ApiServer, Fault, conformance_routes, free_port_url
 
 PAGES = "/api/v3/augsburg/de/pages/"

@@ -27,7 +27,7 @@ from kiosk.config import Settings
 from kiosk.devtools.generate import GeneratedRegion, generate_region
 from kiosk.ops.doctor import check_directory
 from kiosk.store import FILE_NAME, Store
-from kiosk.sync import sync_once
+from kiosk.sync.round import sync_once
 from kiosk.ui.screens.welcome import WelcomeScreen
 from kiosk.ui.widgets.text import Prose
 from tests.support.api_server import ApiServer, sync_settings
@@ -126,9 +126,9 @@ Drive = Callable[[Pilot[object]], Awaitable[None]]
 
 
 def run_kiosk_headless(monkeypatch: pytest.MonkeyPatch, settings: Settings, drive: Drive) -> None:
-    """``kiosk.cli.run_kiosk``, headless: ``drive`` runs once the kiosk is up, then the kiosk exits."""
+    """``kiosk.cli.run.run_kiosk``, headless: ``drive`` runs once the kiosk is up, then the kiosk exits."""
 
-    from kiosk import cli
+    from kiosk.cli import run as cli
     from kiosk.ui.app import KioskApp
 
     failures: list[BaseException] = []

@@ -6,11 +6,11 @@ import json
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo
 
+from kiosk.clock import BERLIN
 from kiosk.config import Settings
 from kiosk.content.models import Address, Event, Language, LanguageContent, RegionContent
-from kiosk.sources.integreat_schema import parse_events, parse_languages
+from kiosk.sources.integreat.schema import parse_events, parse_languages
 from kiosk.ui.app import KioskApp
 from kiosk.ui.screens.event import EventScreen
 from kiosk.ui.screens.events import EventsScreen
@@ -21,7 +21,6 @@ from tests.conftest import MONDAY_MORNING, FakeMonotonic
 from tests.support.qr_screen import decode_screen
 from tests.support.screen import screen_text
 
-BERLIN = ZoneInfo("Europe/Berlin")
 CONFORMANCE = Path("/work/shared/conformance/integreat")
 HALL = Address(street="Westerfilder Straße 54", postcode="44357", town="Dortmund")
 SITE = "https://integreat.app/dortmund/de/events"

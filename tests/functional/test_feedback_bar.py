@@ -14,13 +14,13 @@ from textual.message import Message
 from textual.widgets import Button
 
 from kiosk.content.models import Event, RegionContent
-from kiosk.feedback import FeedbackOutbox, slug_from_path
 from kiosk.ui.app import KioskApp
 from kiosk.ui.runtime import Runtime
 from kiosk.ui.screens.base import KioskScreen
 from kiosk.ui.widgets.feedback import FeedbackBar
 from kiosk.ui.widgets.text import Prose
-from kiosk.usage_store import Feedback, FeedbackKind, Rating, UsageStore
+from kiosk.usage.outbox import FeedbackOutbox, slug_from_path
+from kiosk.usage.store import Feedback, FeedbackKind, Rating, UsageStore
 from tests.conftest import MONDAY_MORNING
 
 AppFactory = Callable[..., Any]

@@ -10,8 +10,8 @@ import sys
 from collections import Counter
 from pathlib import Path
 
-from kiosk.feedback import FeedbackOutbox
-from kiosk.usage_store import FILE_NAME, UsageStore
+from kiosk.usage.outbox import FeedbackOutbox
+from kiosk.usage.store import FILE_NAME, UsageStore
 from tests.support.feedback_server import FeedbackServer
 
 REPO = Path(__file__).resolve().parents[2]
@@ -21,8 +21,8 @@ REPO = Path(__file__).resolve().parents[2]
 GIVE = """
 import sys
 from pathlib import Path
-from kiosk.feedback import FeedbackOutbox
-from kiosk.usage_store import UsageStore
+from kiosk.usage.outbox import FeedbackOutbox
+from kiosk.usage.store import UsageStore
 outbox = FeedbackOutbox(UsageStore.open(Path(sys.argv[1])), "crashstadt")
 for n in range(int(sys.argv[2]), int(sys.argv[3])):
     assert outbox.give("page", f"seite-{n:05d}", "de", "up" if n % 3 else "down")
@@ -33,8 +33,9 @@ for n in range(int(sys.argv[2]), int(sys.argv[3])):
 SEND = """
 import asyncio, sys
 from pathlib import Path
-from kiosk.feedback import Backoff, FeedbackOutbox, FeedbackSender
-from kiosk.usage_store import UsageStore
+from kiosk.usage.outbox import FeedbackOutbox
+from kiosk.usage.sender import Backoff, FeedbackSender
+from kiosk.usage.store import UsageStore
 
 async def main() -> None:
     store = UsageStore.open(Path(sys.argv[1]))

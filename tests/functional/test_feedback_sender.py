@@ -9,8 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from kiosk.feedback import Backoff, FeedbackOutbox, FeedbackSender
-from kiosk.usage_store import UsageStore
+from kiosk.usage.outbox import FeedbackOutbox
+from kiosk.usage.sender import Backoff, FeedbackSender
+from kiosk.usage.store import UsageStore
 from tests.support.api_server import free_port_url
 from tests.support.feedback_server import FeedbackServer, Received
 

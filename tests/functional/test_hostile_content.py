@@ -28,7 +28,7 @@ from textual.pilot import Pilot
 from kiosk.config import Settings
 from kiosk.content.models import RegionContent
 from kiosk.store import Store
-from kiosk.sync import sync_once
+from kiosk.sync.round import sync_once
 from kiosk.ui.app import KioskApp
 from kiosk.ui.screens.base import KioskScreen
 from kiosk.ui.screens.home import HomeScreen

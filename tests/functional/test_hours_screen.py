@@ -7,11 +7,11 @@ from collections.abc import Iterator
 from datetime import datetime, time
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import pytest
 from textual.widgets import Input
 
+from kiosk.clock import BERLIN
 from kiosk.config import Settings, SlotSettings
 from kiosk.content.models import (
     Address,
@@ -23,7 +23,7 @@ from kiosk.content.models import (
     RegionContent,
     TimeSlot,
 )
-from kiosk.sources.integreat_schema import parse_languages, parse_places
+from kiosk.sources.integreat.schema import parse_languages, parse_places
 from kiosk.sources.snapshot import load_snapshot
 from kiosk.ui.app import KioskApp
 from kiosk.ui.screens.appointments import FreeAppointments
@@ -36,7 +36,6 @@ from tests.support.qr_screen import decode_screen
 from tests.support.screen import screen_text
 from tests.support.zms_server import ZmsServer
 
-BERLIN = ZoneInfo("Europe/Berlin")
 CONFORMANCE = Path("/work/shared/conformance/integreat")
 SERVICE, OFFICE = 1063424, 10470
 BOOKING = "https://termine.dortmund.de/#/services/{service_id}/locations/{office_id}"

@@ -23,9 +23,9 @@ from textual.pilot import Pilot
 
 from kiosk.config import ConfigError, Settings, load_settings
 from kiosk.content.html import html_to_document
-from kiosk.sources.integreat import IntegreatClient, RetryPolicy
+from kiosk.sources.integreat.client import IntegreatClient, RetryPolicy
 from kiosk.store import Store
-from kiosk.sync import sync_once
+from kiosk.sync.round import sync_once
 from kiosk.ui.app import KioskApp
 from kiosk.ui.screens.base import KioskScreen
 from kiosk.ui.screens.home import HomeScreen
@@ -261,8 +261,9 @@ def _verifies(client: httpx.AsyncClient) -> bool:
 async def test_every_http_client_of_the_kiosk_verifies_certificates(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
-    from kiosk.feedback import FeedbackOutbox, FeedbackSender
-    from kiosk.usage_store import UsageStore
+    from kiosk.usage.outbox import FeedbackOutbox
+    from kiosk.usage.sender import FeedbackSender
+    from kiosk.usage.store import UsageStore
 
     built: list[httpx.AsyncClient] = []
     original = httpx.AsyncClient.__init__

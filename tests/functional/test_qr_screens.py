@@ -12,11 +12,11 @@ import subprocess
 import sys
 from datetime import datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import pytest
 from textual.containers import ScrollableContainer
 
+from kiosk.clock import BERLIN
 from kiosk.config import Settings
 from kiosk.content.models import Event, RegionContent
 from kiosk.qr import address_card, rows_needed
@@ -31,7 +31,6 @@ from kiosk.ui.widgets.qr_code import QRCode
 from tests.conftest import MONDAY_MORNING, FakeMonotonic
 from tests.support.qr_screen import decode_screen, decode_text_rows, screen_lines
 
-BERLIN = ZoneInfo("Europe/Berlin")
 SIZES = [(80, 24), (120, 40), (200, 60)]
 THEMES = ["contrast-dark", "contrast-light"]
 SMALL = (80, 24)

@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 
+from kiosk.clock import BERLIN
 from kiosk.config import Settings
 from kiosk.i18n import _
 from kiosk.i18n.rtl import visual_line
@@ -24,7 +25,7 @@ from kiosk.ui.screens.search import SearchBox, SearchScreen, index_for
 from kiosk.ui.screens.topics import TopicsScreen, in_other_language
 from kiosk.ui.widgets.choices import Choice
 from kiosk.ui.widgets.text import Prose
-from tests.conftest import BERLIN, FakeMonotonic
+from tests.conftest import FakeMonotonic
 from tests.unit.test_search_queries import conformance_content
 
 AppFactory = Callable[..., Any]

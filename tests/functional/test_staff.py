@@ -26,7 +26,7 @@ from kiosk.ui.screens.language import LanguageScreen
 from kiosk.ui.screens.staff import PinPadScreen, StaffScreen
 from kiosk.ui.screens.welcome import WelcomeScreen
 from kiosk.ui.widgets.text import Prose
-from kiosk.usage_store import HourCount
+from kiosk.usage.store import HourCount
 from tests.conftest import MONDAY_MORNING, FakeMonotonic
 from tests.support.api_server import free_port_url
 from tests.support.screen import screen_text

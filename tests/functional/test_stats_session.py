@@ -7,7 +7,6 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from kiosk.stats import Usage
 from kiosk.ui.app import KioskApp
 from kiosk.ui.screens.idle import IdleScreen
 from kiosk.ui.screens.offices import PlaceScreen
@@ -15,7 +14,8 @@ from kiosk.ui.screens.page import PageScreen
 from kiosk.ui.screens.topics import TopicsScreen
 from kiosk.ui.screens.welcome import WelcomeScreen
 from kiosk.ui.widgets.handoff import HandOff
-from kiosk.usage_store import UsageStore
+from kiosk.usage.counts import Usage
+from kiosk.usage.store import UsageStore
 from tests.conftest import MONDAY_MORNING, FakeMonotonic
 
 AppFactory = Callable[..., Any]

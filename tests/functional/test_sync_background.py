@@ -7,19 +7,19 @@ import json
 from collections.abc import Iterator
 from datetime import datetime, timedelta
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 import pytest
 
+from kiosk.clock import BERLIN
 from kiosk.config import Settings
 from kiosk.content.models import RegionContent
-from kiosk.sources.integreat import RetryPolicy
+from kiosk.sources.integreat.client import RetryPolicy
 from kiosk.sources.snapshot import load_snapshot
 from kiosk.store import Store
-from kiosk.sync import Syncer, content_age, content_at_start
+from kiosk.sync.loop import Syncer
+from kiosk.sync.status import content_age, content_at_start
 from tests.support.api_server import ApiServer, conformance_routes, free_port_url, sync_settings
 
-BERLIN = ZoneInfo("Europe/Berlin")
 NOW = datetime(2026, 3, 12, 14, 5, tzinfo=BERLIN)
 QUICK = RetryPolicy(attempts=1)
 

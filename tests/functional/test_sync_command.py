@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from kiosk.sync import sync_command
+from kiosk.cli.sync import sync_command
 from tests.support.api_server import ApiServer, conformance_routes, free_port_url
 
 

@@ -21,7 +21,7 @@ REPO = Path(__file__).resolve().parents[2]
 LANGUAGES = ("de", "uk", "ar")
 SIZE = {"pages": 1500, "events": 120, "locations": 60}
 VERSION = re.compile(r"v(\d+)$")
-SYNC = "import sys; from kiosk.sync import sync_command; sys.exit(sync_command(['--once']))"
+SYNC = "import sys; from kiosk.cli.sync import sync_command; sys.exit(sync_command(['--once']))"
 
 
 def region(version: int) -> GeneratedRegion:

@@ -6,15 +6,16 @@ import logging
 from collections.abc import Iterator
 from datetime import datetime, timedelta
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 import pytest
 
+from kiosk.clock import BERLIN
 from kiosk.config import Settings
 from kiosk.content.models import RegionContent
-from kiosk.sources.integreat import RetryPolicy
+from kiosk.sources.integreat.client import RetryPolicy
 from kiosk.store import Store
-from kiosk.sync import SyncReport, content_age, sync_once
+from kiosk.sync.round import SyncReport, sync_once
+from kiosk.sync.status import content_age
 from tests.support.api_server import (
     FAULTS,
     ApiServer,
@@ -24,7 +25,6 @@ from tests.support.api_server import (
     sync_settings,
 )
 
-BERLIN = ZoneInfo("Europe/Berlin")
 NOW = datetime(2026, 3, 12, 14, 5, tzinfo=BERLIN)
 PAGES = "/api/v3/augsburg/de/pages/"
 QUICK = RetryPolicy(attempts=2, first_wait_s=0.001, max_wait_s=0.01, max_retry_after_s=0.01)

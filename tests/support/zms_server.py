@@ -18,9 +18,9 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import TracebackType
 from typing import Any, Literal, Self
 from urllib.parse import parse_qs, urlsplit
-from zoneinfo import ZoneInfo
 
-BERLIN = ZoneInfo("Europe/Berlin")
+from kiosk.clock import BERLIN
+
 PREFIX = "/api/citizen"
 Fault = Literal["errors", "errors_500", "500", "timeout", "malformed", "wrong_shape"]
 

@@ -9,11 +9,12 @@ import shutil
 from collections.abc import Callable, Mapping
 from datetime import datetime, timedelta
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 import httpx
 import pytest
 
+from kiosk.cli.doctor import doctor_command, render_table
+from kiosk.clock import BERLIN
 from kiosk.config import Settings, load_settings
 from kiosk.ops.doctor import (
     Check,
@@ -27,15 +28,12 @@ from kiosk.ops.doctor import (
     check_systemd,
     check_terminal,
     check_translations,
-    doctor_command,
-    render_table,
 )
 from kiosk.ops.pin import hash_pin
 from kiosk.sources.snapshot import load_snapshot
 from kiosk.store import FILE_NAME, Changed, Failed, Store
 from tests.support.api_server import free_port_url
 
-BERLIN = ZoneInfo("Europe/Berlin")
 NOW = datetime(2026, 11, 23, 10, 30, tzinfo=BERLIN)
 LANGUAGES_JSON = [
     {"id": 1, "code": "de", "native_name": "Deutsch", "dir": "ltr"},

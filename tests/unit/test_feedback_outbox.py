@@ -5,15 +5,15 @@ from __future__ import annotations
 import logging
 from datetime import date, datetime
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 import pytest
 
-from kiosk.feedback import Backoff, FeedbackOutbox, slug_from_path
+from kiosk.clock import BERLIN
 from kiosk.store import StoreWriteError
-from kiosk.usage_store import FILE_NAME, Feedback, UsageStore
+from kiosk.usage.outbox import FeedbackOutbox, slug_from_path
+from kiosk.usage.sender import Backoff
+from kiosk.usage.store import FILE_NAME, Feedback, UsageStore
 
-BERLIN = ZoneInfo("Europe/Berlin")
 NOW = datetime(2026, 11, 23, 10, 30, tzinfo=BERLIN)
 
 

@@ -7,7 +7,8 @@ from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
 
-from kiosk.content.hours import BERLIN, HoursStatus, local_datetime, status_at, week
+from kiosk.clock import BERLIN
+from kiosk.content.hours import HoursStatus, local_datetime, status_at, week
 from kiosk.content.models import DayHours, OpeningHours, TimeSlot
 
 

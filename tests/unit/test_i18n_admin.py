@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from kiosk.i18n.admin import i18n_command
+from kiosk.cli.i18n import i18n_command
 from kiosk.i18n.catalogs import bundled_translations_dir, catalog_path, load_catalog
 from kiosk.i18n.checks import parse_po
 from kiosk.i18n.locales import UI_LANGUAGES

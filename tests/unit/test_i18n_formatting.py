@@ -9,9 +9,9 @@ from typing import Any
 import pytest
 from babel import dates
 
+from kiosk.clock import BERLIN
 from kiosk.i18n import set_language
 from kiosk.i18n.formatting import (
-    BERLIN,
     format_date,
     format_datetime,
     format_number,

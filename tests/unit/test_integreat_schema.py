@@ -8,13 +8,13 @@ import logging
 from datetime import datetime, time
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import pytest
 
+from kiosk.clock import BERLIN
 from kiosk.content.models import DayHours, TimeSlot
 from kiosk.content.pages import PageTree
-from kiosk.sources.integreat_schema import (
+from kiosk.sources.integreat.schema import (
     SchemaError,
     parse_events,
     parse_languages,
@@ -25,7 +25,6 @@ from kiosk.sources.integreat_schema import (
 )
 
 CONFORMANCE = Path(__file__).resolve().parents[3] / "shared" / "conformance" / "integreat"
-BERLIN = ZoneInfo("Europe/Berlin")
 
 
 def load(name: str) -> Any:

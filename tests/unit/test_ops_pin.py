@@ -9,14 +9,14 @@ import stat
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 import pytest
 
+from kiosk.cli.staff import set_pin_command, staff_command
+from kiosk.clock import BERLIN
 from kiosk.config import load_settings
-from kiosk.ops.pin import PinGuard, hash_pin, set_pin_command, staff_command, verify_pin
+from kiosk.ops.pin import PinGuard, hash_pin, verify_pin
 
-BERLIN = ZoneInfo("Europe/Berlin")
 PIN = "2580"  # deliberately not a substring of "scrypt$16384$8$1$"
 
 

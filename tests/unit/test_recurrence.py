@@ -8,9 +8,9 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from dateutil.rrule import rrulestr
 
+from kiosk.clock import BERLIN
 from kiosk.content.models import Address, Event
 from kiosk.content.recurrence import (
-    BERLIN,
     MAX_OCCURRENCES_PER_EVENT,
     Occurrence,
     event_to_ical,

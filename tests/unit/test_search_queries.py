@@ -12,12 +12,13 @@ from pathlib import Path
 
 import pytest
 
+from kiosk.clock import BERLIN
 from kiosk.content.library import Library
 from kiosk.content.models import LanguageContent, RegionContent
 from kiosk.search import Found, SearchIndex, visitor_results
-from kiosk.sources.integreat_schema import parse_events, parse_languages, parse_pages, parse_places
+from kiosk.sources.integreat.schema import parse_events, parse_languages, parse_pages, parse_places
 from kiosk.sources.snapshot import load_snapshot
-from tests.conftest import BERLIN, MONDAY_MORNING
+from tests.conftest import MONDAY_MORNING
 
 CONFORMANCE = Path(__file__).resolve().parents[3] / "shared" / "conformance" / "integreat"
 TOP = 3

@@ -4,16 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import date, datetime
-from zoneinfo import ZoneInfo
 
 import pytest
 
+from kiosk.clock import BERLIN
 from kiosk.slots import SlotAnswer
 from kiosk.slots.zms import ZmsSlotSource
 from tests.support.api_server import free_port_url
 from tests.support.zms_server import ZmsServer
 
-BERLIN = ZoneInfo("Europe/Berlin")
 NOW = datetime(2026, 11, 23, 10, 30, tzinfo=BERLIN)  # a Monday morning
 SERVICE, OFFICE = 1063424, 10470
 COUNSELLING = 2000001

@@ -7,16 +7,15 @@ import io
 import re
 from datetime import date, datetime
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 import pytest
 
+from kiosk.cli.stats import stats_command
+from kiosk.clock import BERLIN
 from kiosk.config import Settings
-from kiosk.feedback import FeedbackOutbox
-from kiosk.stats import stats_command
-from kiosk.usage_store import FILE_NAME, CountKey, UsageStore
+from kiosk.usage.outbox import FeedbackOutbox
+from kiosk.usage.store import FILE_NAME, CountKey, UsageStore
 
-BERLIN = ZoneInfo("Europe/Berlin")
 TODAY = date(2026, 11, 23)
 
 

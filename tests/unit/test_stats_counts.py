@@ -11,11 +11,10 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from kiosk.stats import Usage
+from kiosk.clock import BERLIN
 from kiosk.store import StoreWriteError
-from kiosk.usage_store import CountKey, UsageStore
-
-BERLIN = ZoneInfo("Europe/Berlin")
+from kiosk.usage.counts import Usage
+from kiosk.usage.store import CountKey, UsageStore
 
 
 class Clock:
@@ -166,7 +165,7 @@ def test_the_background_writer_writes_and_close_writes_the_rest(tmp_path: Path) 
 
 
 def test_the_memory_buffer_is_bounded(store: UsageStore, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("kiosk.stats.MAX_BUFFERED_KEYS", 3)
+    monkeypatch.setattr("kiosk.usage.counts.MAX_BUFFERED_KEYS", 3)
     usage = Usage(store, clock=lambda: datetime(2026, 11, 23, 10, 5, tzinfo=BERLIN))
     for n in range(10):
         usage.record("topic", language="de", item=f"Seite {n}")

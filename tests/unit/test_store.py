@@ -6,15 +6,14 @@ import logging
 import sqlite3
 from datetime import datetime, timedelta
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 import pytest
 
+from kiosk.clock import BERLIN
 from kiosk.content.models import Event, Language, Page, Place
 from kiosk.sources.snapshot import load_snapshot
 from kiosk.store import FILE_NAME, Changed, Failed, Store, StoreError, StoreWriteError, Unchanged
 
-BERLIN = ZoneInfo("Europe/Berlin")
 NOW = datetime(2026, 3, 12, 14, 5, tzinfo=BERLIN)
 GERMAN = Language("de", "Deutsch")
 ARABIC = Language("ar", "العربية", "rtl")

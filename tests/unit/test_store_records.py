@@ -11,8 +11,8 @@ import pytest
 
 from kiosk.content.models import Event, Page, Place
 from kiosk.devtools.generate import generate_region
-from kiosk.sources.integreat_records import pages_from_records, records_json
-from kiosk.sources.integreat_schema import parse_events, parse_languages, parse_pages, parse_places
+from kiosk.sources.integreat.records import pages_from_records, records_json
+from kiosk.sources.integreat.schema import parse_events, parse_languages, parse_pages, parse_places
 from kiosk.sources.snapshot import DEFAULT_DIRECTORY
 from kiosk.store import Store
 from tests.support.hostile import REGION as HOSTILE

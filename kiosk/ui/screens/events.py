@@ -12,7 +12,8 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.widget import Widget
 from textual.widgets import Button
 
-from kiosk.content.hours import BERLIN, local_datetime
+from kiosk.clock import BERLIN
+from kiosk.content.hours import local_datetime
 from kiosk.content.library import Shown
 from kiosk.content.models import Event
 from kiosk.content.recurrence import Occurrence, occurrences

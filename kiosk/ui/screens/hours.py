@@ -14,7 +14,8 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 
-from kiosk.content.hours import BERLIN, DayView, local_datetime, status_at, week
+from kiosk.clock import BERLIN
+from kiosk.content.hours import DayView, local_datetime, status_at, week
 from kiosk.content.library import Shown
 from kiosk.content.models import Place
 from kiosk.i18n import _

@@ -29,7 +29,7 @@ from kiosk.i18n.locales import native_name
 from kiosk.ops.doctor import Check, catalog_check, catalog_completeness, check_api
 from kiosk.ops.pin import PIN_PATTERN, PinGuard
 from kiosk.store import StoreError
-from kiosk.sync import content_age
+from kiosk.sync.status import content_age
 from kiosk.ui.screens.base import close, on_stack
 from kiosk.ui.widgets.text import Prose, visual
 

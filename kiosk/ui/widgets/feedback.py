@@ -17,10 +17,10 @@ from textual.widgets import Button
 
 from kiosk.content.library import Shown
 from kiosk.content.models import Event, Page, Place
-from kiosk.feedback import FeedbackOutbox, slug_from_path
 from kiosk.i18n import _
 from kiosk.ui.widgets.text import Prose, visual
-from kiosk.usage_store import FeedbackKind, Rating
+from kiosk.usage.outbox import FeedbackOutbox, slug_from_path
+from kiosk.usage.store import FeedbackKind, Rating
 
 if TYPE_CHECKING:
     from kiosk.ui.app import KioskApp

@@ -2,7 +2,7 @@
 
 Fields differ between CMS versions, so almost everything is optional and unknown fields are
 ignored; optional metadata that does not parse becomes None rather than costing the record.
-``kiosk.sources.integreat_schema`` turns these into domain models.
+``kiosk.sources.integreat.schema`` turns these into domain models.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from typing import Annotated, Any, TypeVar
 from pydantic import BaseModel, ConfigDict, TypeAdapter, ValidationError, WrapValidator
 from pydantic_core.core_schema import ValidatorFunctionWrapHandler
 
-log = logging.getLogger("kiosk.sources.integreat_schema")
+log = logging.getLogger("kiosk.sources.integreat.schema")
 
 
 class SchemaError(ValueError):

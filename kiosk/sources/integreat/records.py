@@ -15,6 +15,7 @@ from collections.abc import Iterable
 from datetime import datetime, time
 from typing import Any
 
+from kiosk.clock import BERLIN
 from kiosk.content.models import (
     Address,
     Contact,
@@ -26,7 +27,6 @@ from kiosk.content.models import (
     Place,
     Translation,
 )
-from kiosk.sources.integreat_schema import BERLIN
 
 
 def _text(value: str) -> str:

@@ -1,32 +1,38 @@
-"""When and how content is refreshed: one round over the region's languages, and the background loop.
+"""One sync round over the region's languages.
 
 A round asks for the region's languages, then for pages, events and locations of every configured
 language the region offers, conditionally where the store has validators. A resource that fails
 keeps its last-known-good content; a body that is byte-for-byte what is stored is not parsed again.
 Each resource's failure episode is logged once when it starts and once when it ends, never per
-retry. ``sync_command`` is ``kiosk sync --once [--json]``.
+retry.
 """
 
 from __future__ import annotations
 
-import argparse
 import asyncio
 import hashlib
 import json
 import logging
-import sys
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, NamedTuple
+from typing import Any
 
 import httpx
 
-from kiosk.config import ConfigError, Settings, load_settings
-from kiosk.content.models import Language, LanguageContent, RegionContent
+from kiosk.clock import Clock, berlin_now
+from kiosk.config import Settings
+from kiosk.content.models import Language
 from kiosk.content.text import one_line
-from kiosk.sources.integreat import Fetched, FetchError, IntegreatClient, RetryPolicy, Sleep, Validators
-from kiosk.sources.integreat_schema import BERLIN, parse_events, parse_languages, parse_pages, parse_places
+from kiosk.sources.integreat.client import (
+    Fetched,
+    FetchError,
+    IntegreatClient,
+    RetryPolicy,
+    Sleep,
+    Validators,
+)
+from kiosk.sources.integreat.schema import parse_events, parse_languages, parse_pages, parse_places
 from kiosk.store import (
     KINDS,
     LANGUAGES,
@@ -34,23 +40,16 @@ from kiosk.store import (
     Failed,
     Outcome,
     ResourceState,
-    Source,
     Store,
-    StoreError,
     StoreWriteError,
     Unchanged,
 )
 
-log = logging.getLogger(__name__)
+log = logging.getLogger("kiosk.sync")  # one logger for the package: what staff filter the journal by
 
-Clock = Callable[[], datetime]
 _PARSERS: dict[str, Callable[[Any], list[Any]]] = {
     LANGUAGES: parse_languages, "pages": parse_pages, "events": parse_events, "locations": parse_places,
 }  # fmt: skip
-
-
-def berlin_now() -> datetime:
-    return datetime.now(BERLIN)
 
 
 class SyncConfigError(Exception):
@@ -250,204 +249,3 @@ async def sync_once(
         stored = counts.get(code, {})
         report.languages[code] = {kind: stored.get(kind) for kind in KINDS}
     return report
-
-
-# -- in the kiosk -------------------------------------------------------------------------------
-
-
-class ContentStatus(NamedTuple):
-    """For the status line: where the content is from, how fresh, and why the server is unreachable."""
-
-    source: Source
-    fetched_at: datetime | None
-    last_error: str | None
-
-
-def content_age(store: Store, region: str, language: str | None = None) -> ContentStatus:
-    """ "Updated 5 minutes ago" (no ``last_error``) or "Offline — content from 12 March, 14:05".
-
-    ``fetched_at`` is the oldest confirmation among the stored resources (of ``language`` if given),
-    so a resource that keeps failing ages the content honestly. ``last_error`` is set only while the
-    server cannot be reached as a whole (its language list fails): a single missing resource is for
-    staff (``kiosk sync`` reports it), not a reason to tell visitors the kiosk is offline.
-    """
-    states = store.states(region)
-    listing = next((s for s in states if s.kind == LANGUAGES), None)
-    last_error = listing.last_error if listing is not None else None
-    offered = {lang.code for lang in store.languages(region)}
-    confirmed = [
-        s.confirmed_at
-        for s in states
-        if s.source == "api" and s.confirmed_at is not None and s.kind != LANGUAGES
-        and s.language in offered and language in (None, s.language)
-    ]  # fmt: skip
-    if confirmed:
-        return ContentStatus("api", min(confirmed), last_error)
-    # Nothing from the API for this region yet: the kiosk shows the bundled snapshot.
-    snapshot = [s.confirmed_at for s in store.states() if s.source == "snapshot" and s.confirmed_at]
-    return ContentStatus("snapshot", max(snapshot, default=None), last_error)
-
-
-def content_at_start(
-    settings: Settings, store: Store, languages: Sequence[str] | None = None
-) -> RegionContent | None:
-    """What to show at start: the configured region from the store (seeded from the snapshot if empty)."""
-    try:
-        store.seed_from_snapshot()
-    except StoreError as error:
-        log.warning("cannot seed the content store from the snapshot: %s", error)
-    wanted = list(languages if languages is not None else settings.display.languages)
-    try:
-        content = store.load_region(settings.api.region, wanted)
-        if content is None:
-            for region in store.regions():
-                if region != settings.api.region and store.provenance(region)[0] == "snapshot":
-                    content = store.load_region(region, wanted)
-                    break
-    except StoreError as error:  # the caller shows the bundled snapshot instead
-        log.error("cannot read the content store, showing the bundled content: %s", error)
-        return None
-    return content
-
-
-class Syncer:
-    """Refreshes every ``refresh_minutes`` in the background; hands new content to ``on_new_content``.
-
-    The callback runs on the event loop after a round that changed something; the UI decides when
-    to show the new content (at the next navigation, never under a reader's eyes).
-    """
-
-    def __init__(
-        self,
-        settings: Settings,
-        store: Store,
-        on_new_content: Callable[[RegionContent], None] | None = None,
-        clock: Clock | None = None,
-        *,
-        content: RegionContent | None = None,
-        retry: RetryPolicy | None = None,
-        transport: httpx.AsyncBaseTransport | None = None,
-    ) -> None:
-        self.settings = settings
-        self.store = store
-        self.on_new_content = on_new_content
-        self.clock = clock or berlin_now
-        self.content = content if content is not None and content.region == settings.api.region else None
-        self.last_report: SyncReport | None = None
-        self._retry = retry
-        self._transport = transport
-        self._skipped: str | None = None
-
-    async def run(self, initial_delay_s: float = 0.0) -> None:
-        """Refresh forever (cancel the task to stop); returns at once if no API is configured."""
-        if not self.settings.api.base_url:
-            log.info("no content API configured; showing the bundled content")
-            return
-        await asyncio.sleep(initial_delay_s)
-        while True:
-            await self.run_once()
-            await asyncio.sleep(self.settings.api.refresh_minutes * 60)
-
-    async def run_once(self) -> SyncReport | None:
-        """One round; never raises (a broken round is logged and the kiosk carries on)."""
-        try:
-            report = await sync_once(self.settings, self.store, self.clock, retry=self._retry,
-                                     transport=self._transport)  # fmt: skip
-        except (SyncConfigError, StoreError) as error:
-            if str(error) != self._skipped:  # once per cause, not every refresh_minutes
-                log.error("content refresh skipped: %s", error)
-            self._skipped = str(error)
-            return None
-        except Exception:
-            log.exception("content refresh failed unexpectedly")
-            return None
-        self._skipped = None
-        self.last_report = report
-        if report.changed and self.on_new_content is not None:
-            content = await asyncio.to_thread(self._reload, report.changed)
-            if content is not None:
-                self.content = content
-                try:
-                    self.on_new_content(content)
-                except Exception:
-                    log.exception("on_new_content failed")
-        return report
-
-    def _reload(self, changed: Sequence[str]) -> RegionContent | None:
-        """The region's content with only the changed languages read again from the store."""
-        region = self.settings.api.region
-        previous = self.content
-        if previous is None or "" in changed:
-            return self.store.load_region(region, self.settings.display.languages)
-        by_language: dict[str, LanguageContent] = dict(previous.by_language)
-        for code in changed:
-            fresh = self.store.load_language(region, code)
-            if fresh is not None:
-                by_language[code] = fresh
-        source, fetched_at = self.store.provenance(region)
-        languages = [lang for lang in self.store.languages(region) if lang.code in by_language]
-        return RegionContent(region, languages, {lang.code: by_language[lang.code] for lang in languages},
-                             source, fetched_at)  # fmt: skip
-
-
-# -- kiosk sync --once --------------------------------------------------------------------------
-
-
-def _describe(report: SyncReport) -> list[str]:
-    lines = []
-    for code, counts in report.languages.items():
-        parts = [f"{kind} {'-' if n is None else n}" for kind, n in counts.items()]
-        lines.append(f"{report.region}/{code}: {', '.join(parts)}")
-    return lines
-
-
-def sync_command(args: list[str]) -> int:
-    """``kiosk sync --once [--json]``: 0 all fine, 1 some resource failed, 2 configuration error."""
-    parser = argparse.ArgumentParser(prog="kiosk sync", description="Refresh the content from the city API.")
-    parser.add_argument("--once", action="store_true", help="one full round, then exit (required)")
-    parser.add_argument("--json", action="store_true", help="print the report as JSON")
-    try:
-        options = parser.parse_args(args)
-    except SystemExit as stop:
-        return 0 if stop.code == 0 else 2
-    if not options.once:
-        print("kiosk sync: only --once is supported (the kiosk refreshes by itself)", file=sys.stderr)
-        return 2
-    try:
-        settings = load_settings()
-    except ConfigError as error:
-        print(f"kiosk sync: {error}", file=sys.stderr)
-        return 2
-    if not settings.api.base_url:
-        print("kiosk sync: no content API configured: set base_url in [api] (or KIOSK_API__BASE_URL)",
-              file=sys.stderr)  # fmt: skip
-        return 2
-    try:
-        store = Store.open(settings.paths.state_dir)
-        try:
-            report = asyncio.run(sync_once(settings, store))
-        finally:
-            store.close()
-    except StoreError as error:
-        print(f"kiosk sync: {error}", file=sys.stderr)
-        return 1
-    if options.json:
-        print(json.dumps(report.to_json(), ensure_ascii=False, indent=2))
-    else:
-        print("\n".join(_describe(report)) or f"{report.region}: nothing refreshed")
-        for problem in report.errors:
-            print(f"failed: {problem.resource}: {problem.message}", file=sys.stderr)
-    return report.exit_code
-
-
-__all__ = [
-    "ContentStatus",
-    "SyncConfigError",
-    "SyncProblem",
-    "SyncReport",
-    "Syncer",
-    "content_age",
-    "content_at_start",
-    "sync_command",
-    "sync_once",
-]

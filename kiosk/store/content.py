@@ -13,21 +13,17 @@ from __future__ import annotations
 import json
 import logging
 import sqlite3
-import threading
-from collections.abc import Callable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from pathlib import Path
 from typing import Any, Literal
 
 from kiosk.content.models import Event, Language, LanguageContent, Page, Place, RegionContent
-from kiosk.sources.integreat_records import pages_from_records, records_json
-from kiosk.sources.integreat_schema import BERLIN, parse_events, parse_languages, parse_pages, parse_places
-from kiosk.sqlite_file import Damaged, error_code, file_in, move_aside, open_checked
-from kiosk.sqlite_file import StoreError as StoreError  # where the rest of the kiosk imports it from
+from kiosk.sources.integreat.records import pages_from_records, records_json
+from kiosk.sources.integreat.schema import parse_events, parse_languages, parse_pages, parse_places
+from kiosk.store.sqlite import SQLiteFile, StoreError
 
-log = logging.getLogger(__name__)
+log = logging.getLogger("kiosk.store")  # one logger for the package: what staff filter the journal by
 
 FILE_NAME = "content.sqlite3"
 SCHEMA_VERSION = 1
@@ -58,10 +54,6 @@ CREATE TABLE IF NOT EXISTS resource_state (
 _PUT_CONTENT = (
     "INSERT OR REPLACE INTO content (region, language, kind, count, records) VALUES (?, ?, ?, ?, ?)"
 )
-
-
-class StoreWriteError(StoreError):
-    """A write failed (read-only file system, disk full, ...); reads keep working."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,104 +108,23 @@ def _time(value: str | None) -> datetime | None:
     return datetime.fromisoformat(value) if value else None
 
 
-class Store:
+class Store(SQLiteFile):
     """The content store; safe to share between the event loop and worker threads."""
 
-    def __init__(self, path: Path, *, clock: Callable[[], datetime] | None = None) -> None:
-        self.path = path
-        self._clock = clock or (lambda: datetime.now(BERLIN))
-        self._lock = threading.RLock()
-        self._write_failing = False
-        self.read_only = False
-        self._db = self._connect()
-
-    @classmethod
-    def open(cls, state_dir: Path, *, clock: Callable[[], datetime] | None = None) -> Store:
-        """The store in ``state_dir`` (created if needed)."""
-        return cls(file_in(state_dir, FILE_NAME), clock=clock)
-
-    def close(self) -> None:
-        with self._lock:
-            self._db.close()
-
-    # -- opening, recovery -------------------------------------------------------------------------
-
-    def _connect(self) -> sqlite3.Connection:
-        try:
-            return self._open_checked()
-        except Damaged as damage:
-            self._move_aside(str(damage))
-        except sqlite3.DatabaseError as error:
-            if error_code(error) in _READ_ONLY_CODES:
-                return self._open_read_only(error)
-            raise StoreError(f"cannot open {self.path}: {error}") from None
-        try:
-            return self._open_checked()
-        except (Damaged, sqlite3.DatabaseError) as error:
-            raise StoreError(f"cannot open even a fresh store at {self.path}: {error}") from None
-
-    def _open_checked(self) -> sqlite3.Connection:
-        # Big pages suit a few large records: 2-3x faster writes than 4 KiB (new files only).
-        return open_checked(self.path, _SCHEMA, SCHEMA_VERSION, page_size=16384)
-
-    def _open_read_only(self, cause: sqlite3.DatabaseError) -> sqlite3.Connection:
-        log.error("content store %s is not writable (%s); reading only", self.path, cause)
-        self.read_only = True
-        self._write_failing = True  # just said: no second line at the first write
-        # A WAL store needs its -shm file, which a read-only directory cannot hold: then the file is
-        # read as immutable (what a crash left in the -wal file is not seen, the last checkpoint is).
-        error: sqlite3.DatabaseError | None = None
-        for query in ("mode=ro", "mode=ro&immutable=1"):
-            db = None
-            try:
-                db = sqlite3.connect(f"{self.path.as_uri()}?{query}", uri=True, check_same_thread=False)
-                db.execute("SELECT count(*) FROM sqlite_master").fetchone()  # opening alone proves nothing
-                return db
-            except sqlite3.DatabaseError as failed:
-                error = failed
-                if db is not None:
-                    db.close()
-        raise StoreError(f"{self.path}: cannot open: {error}") from None
-
-    def _writable_again(self) -> bool:
-        """Reopen a store opened read-only for writing, once the disk has room or the mount allows it."""
-        try:
-            db = self._open_checked()
-        except (Damaged, sqlite3.DatabaseError):
-            return False
-        self._db.close()
-        self._db = db
-        self.read_only = False
-        return True
-
-    def _move_aside(self, why: str) -> None:
-        move_aside(self.path, "content store", why, self._clock)
+    FILE_NAME = FILE_NAME
+    SCHEMA = _SCHEMA
+    SCHEMA_VERSION = SCHEMA_VERSION
+    WHAT = "content store"
+    # Big pages suit a few large records: 2-3x faster writes than 4 KiB (new files only).
+    PAGE_SIZE = 16384
+    # A full disk cannot take the -wal and -shm files WAL needs even to read (IOERR or FULL at open):
+    # the content is still there to show, read-only.
+    READ_ONLY_CODES = SQLiteFile.READ_ONLY_CODES | {sqlite3.SQLITE_FULL, sqlite3.SQLITE_IOERR}
+    READ_ONLY_QUERIES = ("mode=ro", "mode=ro&immutable=1")
+    REOPEN_FOR_WRITES = True
+    ON_WRITE_FAILURE = "; keeping what is stored"
 
     # -- writing -----------------------------------------------------------------------------------
-
-    @contextmanager
-    def _transaction(self, what: str) -> Iterator[sqlite3.Connection]:
-        with self._lock:
-            try:
-                if self.read_only and not self._writable_again():
-                    raise sqlite3.OperationalError("the store is open read-only")
-                self._db.execute("BEGIN IMMEDIATE")
-                try:
-                    yield self._db
-                    self._db.execute("COMMIT")
-                except BaseException:
-                    if self._db.in_transaction:
-                        self._db.execute("ROLLBACK")
-                    raise
-            except sqlite3.Error as error:
-                message = f"cannot write {what} to {self.path}: {error}"
-                if not self._write_failing:
-                    log.error("%s; keeping what is stored", message)
-                self._write_failing = True
-                raise StoreWriteError(message) from None
-            if self._write_failing:
-                log.info("content store %s is writable again", self.path)
-                self._write_failing = False
 
     def replace_language(
         self, region: str, language: str, outcomes: Sequence[Outcome], at: datetime | None = None
@@ -300,13 +211,6 @@ class Store:
         return True
 
     # -- reading -----------------------------------------------------------------------------------
-
-    def _query(self, sql: str, args: Sequence[Any] = ()) -> list[Any]:
-        with self._lock:
-            try:
-                return self._db.execute(sql, args).fetchall()
-            except sqlite3.DatabaseError as error:
-                raise StoreError(f"cannot read {self.path}: {error}") from None
 
     def is_empty(self) -> bool:
         return not self._query("SELECT 1 FROM content WHERE kind = ? LIMIT 1", (LANGUAGES,))
@@ -418,11 +322,3 @@ class Store:
         except StoreError:
             return False
         return [tuple(row) for row in rows] == [("ok",)]
-
-
-# A full disk cannot take the -wal and -shm files WAL needs even to read (IOERR or FULL at open): the
-# content is still there to show, read-only.
-_READ_ONLY_CODES = frozenset(
-    {sqlite3.SQLITE_READONLY, sqlite3.SQLITE_CANTOPEN, sqlite3.SQLITE_PERM, sqlite3.SQLITE_FULL,
-     sqlite3.SQLITE_IOERR}
-)  # fmt: skip

@@ -13,7 +13,7 @@ from datetime import date
 
 from kiosk.content.text import one_line
 from kiosk.i18n.locales import name_in
-from kiosk.usage_store import HourCount, Waiting
+from kiosk.usage.store import HourCount, Waiting
 
 TOP_TOPICS = 5
 TOP_NOT_HELPFUL = 5

@@ -10,22 +10,16 @@ of events: nothing links one count to another, and nothing is finer than the hou
 from __future__ import annotations
 
 import logging
-import sqlite3
-import threading
-from collections.abc import Callable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
-from pathlib import Path
-from typing import Any, Literal, NamedTuple
-from zoneinfo import ZoneInfo
+from typing import Literal, NamedTuple
 
-from kiosk.sqlite_file import Damaged, StoreError, error_code, file_in, move_aside, open_checked
-from kiosk.store import StoreWriteError
+from kiosk.clock import BERLIN
+from kiosk.store.sqlite import SQLiteFile
 
 log = logging.getLogger(__name__)
 
-BERLIN = ZoneInfo("Europe/Berlin")
 FILE_NAME = "usage.sqlite3"
 SCHEMA_VERSION = 1
 FeedbackKind = Literal["page", "event", "place"]
@@ -103,81 +97,14 @@ class Waiting:
     last_error: str | None
 
 
-class UsageStore:
+class UsageStore(SQLiteFile):
     """The usage file; safe to share between the event loop and worker threads."""
 
-    def __init__(self, path: Path, *, clock: Callable[[], datetime] | None = None) -> None:
-        self.path = path
-        self._clock = clock or (lambda: datetime.now(BERLIN))
-        self._lock = threading.RLock()
-        self._write_failing = False
-        self.read_only = False
-        self._db = self._connect()
-
-    @classmethod
-    def open(cls, state_dir: Path, *, clock: Callable[[], datetime] | None = None) -> UsageStore:
-        """The usage file in ``state_dir`` (created if needed)."""
-        return cls(file_in(state_dir, FILE_NAME), clock=clock)
-
-    def close(self) -> None:
-        with self._lock:
-            self._db.close()
-
-    # -- opening, recovery -------------------------------------------------------------------------
-
-    def _connect(self) -> sqlite3.Connection:
-        try:
-            return self._open_checked()
-        except Damaged as damage:
-            self._move_aside(str(damage))
-        except sqlite3.DatabaseError as error:
-            if error_code(error) in _READ_ONLY_CODES and self.path.exists():
-                log.error("usage file %s is not writable (%s); reading only", self.path, error)
-                self.read_only = True
-                try:
-                    uri = f"{self.path.as_uri()}?mode=ro"
-                    return sqlite3.connect(uri, uri=True, check_same_thread=False)
-                except sqlite3.DatabaseError as again:
-                    raise StoreError(f"{self.path}: cannot open: {again}") from None
-            raise StoreError(f"cannot open {self.path}: {error}") from None
-        try:
-            return self._open_checked()
-        except (Damaged, sqlite3.DatabaseError) as error:
-            raise StoreError(f"cannot open even a fresh usage file at {self.path}: {error}") from None
-
-    def _open_checked(self) -> sqlite3.Connection:
-        # synchronous=FULL: feedback is on disk before the visitor is thanked.
-        return open_checked(self.path, _SCHEMA, SCHEMA_VERSION)
-
-    def _move_aside(self, why: str) -> None:
-        # Never deleted: feedback still waiting in a damaged file can be recovered by hand.
-        move_aside(self.path, "usage file", why, self._clock)
-
-    # -- writing -----------------------------------------------------------------------------------
-
-    @contextmanager
-    def _transaction(self, what: str) -> Iterator[sqlite3.Connection]:
-        with self._lock:
-            try:
-                if self.read_only:
-                    raise sqlite3.OperationalError("the usage file is open read-only")
-                self._db.execute("BEGIN IMMEDIATE")
-                try:
-                    yield self._db
-                    self._db.execute("COMMIT")
-                except BaseException:
-                    if self._db.in_transaction:
-                        self._db.execute("ROLLBACK")
-                    raise
-            except sqlite3.Error as error:
-                message = f"cannot write {what} to {self.path}: {error}"
-                if not self._write_failing:
-                    log.error("%s", message)
-                self._write_failing = True
-                raise StoreWriteError(message) from None
-            if self._write_failing:
-                log.info("usage file %s is writable again", self.path)
-                self._write_failing = False
+    FILE_NAME = FILE_NAME
+    SCHEMA = _SCHEMA
+    SCHEMA_VERSION = SCHEMA_VERSION
+    # synchronous=FULL (as every file here): feedback is on disk before the visitor is thanked.
+    WHAT = "usage file"
 
     def add_counts(self, counts: Mapping[CountKey, int]) -> None:
         """Add hourly counts in one transaction; raises :class:`StoreWriteError` (logged once)."""
@@ -220,13 +147,6 @@ class UsageStore:
 
     # -- reading -----------------------------------------------------------------------------------
 
-    def _query(self, sql: str, args: Sequence[Any] = ()) -> list[Any]:
-        with self._lock:
-            try:
-                return self._db.execute(sql, args).fetchall()
-            except sqlite3.DatabaseError as error:
-                raise StoreError(f"cannot read {self.path}: {error}") from None
-
     def counts(self, first: date | None = None, last: date | None = None) -> list[HourCount]:
         """Stored counts from ``first`` to ``last`` (both included, either open), oldest first."""
         rows = self._query(
@@ -262,9 +182,6 @@ class UsageStore:
 
     def outbox_size(self) -> int:
         return int(self._query("SELECT count(*) FROM feedback_outbox")[0][0])
-
-
-_READ_ONLY_CODES = frozenset({sqlite3.SQLITE_READONLY, sqlite3.SQLITE_CANTOPEN, sqlite3.SQLITE_PERM})
 
 
 class UsageSink:

@@ -1,8 +1,6 @@
-"""Visitors' "Was this helpful?" answers: a durable outbox, and a sender that never gives up.
+"""The sender of visitors' "Was this helpful?" answers: it never gives up.
 
-:meth:`FeedbackOutbox.give` returns only once the answer is committed to the usage file (an fsync),
-so the visitor is thanked for something that survives a crash or a power cut. :class:`FeedbackSender`
-posts each answer to the content API's feedback endpoint (Integreat CMS v3:
+:class:`FeedbackSender` posts each answer to the content API's feedback endpoint (Integreat CMS v3:
 ``POST {base}/api/v3/{region}/{language}/feedback/{page|event|poi}/`` with the form fields ``slug``
 and ``rating=up|down``) and removes it only after a 2xx answer. Delivery is at least once: the same
 answer can arrive twice only if the server took it but its answer was lost (the process died between
@@ -16,95 +14,24 @@ import contextlib
 import logging
 import random
 import re
-import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
 from typing import Literal
-from urllib.parse import quote, unquote, urlsplit
+from urllib.parse import quote
 
 import httpx
 
 from kiosk.content.text import one_line
-from kiosk.sources.integreat import CONNECT_TIMEOUT_S, USER_AGENT, retry_after_seconds
-from kiosk.stats_report import HELPFUL, NOT_HELPFUL
+from kiosk.sources.integreat.client import CONNECT_TIMEOUT_S, USER_AGENT, retry_after_seconds
 from kiosk.store import StoreError
-from kiosk.usage_store import (
-    BERLIN,
-    FEEDBACK_KINDS,
-    CountKey,
-    Feedback,
-    FeedbackKind,
-    Rating,
-    UsageStore,
-    Waiting,
-)
+from kiosk.usage.outbox import ENDPOINTS, FeedbackOutbox
+from kiosk.usage.store import Feedback, Waiting
 
 log = logging.getLogger(__name__)
 
-#: The kiosk's kinds of things to rate, and the API's name for each (a place is a POI there).
-ENDPOINTS: dict[str, str] = {"page": "page", "event": "event", "place": "poi"}
-#: Answers kept in memory while the usage file cannot be written (lost only if the kiosk stops first).
-MAX_UNSAVED = 500
 BATCH = 20
 _LANGUAGE_CODE = re.compile(r"^[A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8})*$")
-
-
-def slug_from_path(path: str) -> str:
-    """The item's slug, the last segment of its path or URL: "/augsburg/de/willkommen/" -> "willkommen"."""
-    segments = [segment for segment in urlsplit(path).path.split("/") if segment]
-    return unquote(segments[-1]) if segments else ""
-
-
-class FeedbackOutbox:
-    """Answers waiting for the server, in the usage file; one per region the kiosk shows."""
-
-    def __init__(
-        self, store: UsageStore, region: str, *, clock: Callable[[], datetime] | None = None
-    ) -> None:
-        self.store = store
-        self.region = region
-        self._clock = clock or (lambda: datetime.now(BERLIN))
-        self._lock = threading.Lock()
-        self._unsaved: list[tuple[Feedback, CountKey]] = []
-        #: Called (from any thread) after an answer is stored: the sender's wake-up.
-        self.on_new: Callable[[], None] | None = None
-
-    def give(self, kind: FeedbackKind, slug: str, language: str, rating: Rating, *, title: str = "") -> bool:
-        """Store an answer (and count it); True once it is on disk, False if it is only held in memory."""
-        if kind not in FEEDBACK_KINDS or rating not in ("up", "down") or not slug:
-            raise ValueError(f"not an answer: {kind!r} {slug!r} {rating!r}")
-        feedback = Feedback(self.region, language, kind, slug, rating)
-        event = HELPFUL if rating == "up" else NOT_HELPFUL
-        counted = CountKey.at(self._clock(), event, language, one_line(title or f"{kind} {slug}")[:120])
-        try:
-            self.store.put_feedback(feedback, counted)
-        except StoreError:  # logged once by the store
-            with self._lock:
-                if len(self._unsaved) < MAX_UNSAVED:
-                    self._unsaved.append((feedback, counted))
-            return False
-        if self.on_new is not None:
-            self.on_new()
-        return True
-
-    def save_unsaved(self) -> None:
-        """Write answers held in memory since the file failed; those that still fail stay held."""
-        with self._lock:
-            unsaved, self._unsaved = self._unsaved, []
-        for index, (feedback, counted) in enumerate(unsaved):
-            try:
-                self.store.put_feedback(feedback, counted)
-            except StoreError:
-                with self._lock:
-                    self._unsaved[:0] = unsaved[index:]
-                return
-
-    @property
-    def unsaved(self) -> int:
-        with self._lock:
-            return len(self._unsaved)
 
 
 @dataclass(frozen=True, slots=True)
@@ -297,4 +224,4 @@ def _why(error: BaseException) -> str:
     return one_line(str(error))[:160] or type(error).__name__
 
 
-__all__ = ["ENDPOINTS", "Backoff", "Feedback", "FeedbackOutbox", "FeedbackSender", "slug_from_path"]
+__all__ = ["Backoff", "FeedbackSender"]

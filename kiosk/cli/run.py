@@ -1,4 +1,4 @@
-"""The `kiosk` command: run the kiosk, and the tools staff and admins use around it."""
+"""`kiosk` (or `kiosk run`): the full-screen kiosk on the content it has."""
 
 from __future__ import annotations
 
@@ -6,98 +6,43 @@ import argparse
 import gc
 import logging
 import sys
-from collections.abc import Sequence
 from pathlib import Path
 
-from kiosk import __version__
 from kiosk.config import ConfigError, Settings, load_settings
 
 log = logging.getLogger("kiosk")
 
 
-def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="kiosk",
-        description="Self-service kiosk of lokal willkommen Westerfilde. "
-        "Without a command it starts the kiosk.",
-    )
-    parser.add_argument("--version", action="version", version=f"kiosk {__version__}")
+def run_command(args: list[str]) -> int:
+    """``kiosk run [--dev]``: configuration errors end the start with one line and exit 2."""
+    parser = argparse.ArgumentParser(prog="kiosk run", description="Start the kiosk full-screen.")
     parser.add_argument("--dev", action="store_true", help="developer mode: Ctrl+Q quits")
-    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
-    commands.add_parser("run", help="start the kiosk (the default)").add_argument(
-        "--dev", action="store_true", help="developer mode: Ctrl+Q quits"
-    )
-    qr = commands.add_parser("qr", help="print the QR code for TEXT, to test a screen with a phone")
-    qr.add_argument("text")
-    commands.add_parser(
-        "i18n", help="translations: extract, update, add, compile, stats, check", add_help=False
-    )
-    commands.add_parser("staff", help="staff tools: set-pin", add_help=False)
-    commands.add_parser(
-        "stats", help="anonymous usage: stats [--from DATE] [--to DATE] [--csv]", add_help=False
-    )
-    commands.add_parser(
-        "doctor", help="check this kiosk's setup: doctor [--json] [--timeout S]", add_help=False
-    )
-    commands.add_parser(
-        "sync", help="refresh content from the city API once: sync --once [--json]", add_help=False
-    )
-    return parser
-
-
-def _settings() -> Settings:
     try:
-        return load_settings()
+        options = parser.parse_args(args)
+    except SystemExit as stop:
+        return 0 if stop.code == 0 else 2
+    try:
+        settings = load_settings()
     except ConfigError as exc:
         print(f"kiosk: configuration error: {exc}", file=sys.stderr)
-        raise SystemExit(2) from None
-
-
-def main(argv: Sequence[str] | None = None) -> int:
-    """Entry point of the `kiosk` console script."""
-    args_list = list(sys.argv[1:] if argv is None else argv)
-    # Sub-tools with their own argument parsing get the rest of the line untouched.
-    if args_list[:1] == ["i18n"]:
-        from kiosk.i18n.admin import i18n_command
-
-        return i18n_command(args_list[1:])
-    if args_list[:1] == ["sync"]:
-        from kiosk.sync import sync_command
-
-        return sync_command(args_list[1:])
-    if args_list[:1] == ["stats"]:
-        from kiosk.stats import stats_command
-
-        return stats_command(args_list[1:])
-    if args_list[:1] == ["doctor"]:
-        from kiosk.ops.doctor import doctor_command
-
-        return doctor_command(args_list[1:])
-    if args_list[:1] == ["staff"]:
-        from kiosk.ops.pin import staff_command
-
-        return staff_command(args_list[1:])
-    args = _parser().parse_args(args_list)
-    if args.command == "qr":
-        from kiosk.qr import print_qr
-
-        print_qr(args.text, sys.stdout)
-        return 0
-    return run_kiosk(_settings(), dev=bool(args.dev))
+        return 2
+    return run_kiosk(settings, dev=bool(options.dev))
 
 
 def run_kiosk(settings: Settings, *, dev: bool = False) -> int:
     """Start the full-screen kiosk on the content it has: the store, else the bundled snapshot."""
-    from kiosk.feedback import FeedbackOutbox, FeedbackSender
     from kiosk.i18n import configure
     from kiosk.ops.notify import Notifier
     from kiosk.sources.snapshot import load_snapshot
-    from kiosk.stats import Usage
     from kiosk.store import Store, StoreError
-    from kiosk.sync import Syncer, content_at_start
+    from kiosk.sync.loop import Syncer
+    from kiosk.sync.status import content_at_start
     from kiosk.ui.app import KioskApp
     from kiosk.ui.runtime import Runtime, UsageSink
-    from kiosk.usage_store import UsageStore
+    from kiosk.usage.counts import Usage
+    from kiosk.usage.outbox import FeedbackOutbox
+    from kiosk.usage.sender import FeedbackSender
+    from kiosk.usage.store import UsageStore
 
     _log_away_from_the_screen(settings)
     configure(settings.paths.translations_dir)

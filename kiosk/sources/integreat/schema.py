@@ -1,6 +1,6 @@
 """Integreat CMS API v3 responses -> the kiosk's domain models.
 
-The wire models (``kiosk.sources.integreat_wire``) read every CMS version seen so far. A record
+The wire models (``kiosk.sources.integreat.wire``) read every CMS version seen so far. A record
 that does not fit is dropped and logged, the rest kept; a response whose overall shape is wrong
 raises ``SchemaError`` so the caller keeps its last good content. Titles and excerpts come out as
 clean plain text; content stays HTML for ``kiosk.content.html``.
@@ -21,6 +21,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import TypeAdapter, ValidationError
 
+from kiosk.clock import BERLIN
 from kiosk.content.html import html_to_text
 from kiosk.content.models import (
     Address,
@@ -36,7 +37,7 @@ from kiosk.content.models import (
     Translation,
 )
 from kiosk.content.text import clean_text, one_line
-from kiosk.sources.integreat_wire import (
+from kiosk.sources.integreat.wire import (
     CategoryWire,
     EventWire,
     LanguageWire,
@@ -54,7 +55,6 @@ from kiosk.sources.integreat_wire import (
 
 log = logging.getLogger(__name__)
 
-BERLIN = ZoneInfo("Europe/Berlin")
 _LANGUAGE_CODE = re.compile(r"[A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{1,8})*")
 R = TypeVar("R")
 _SURROGATES = re.compile("[\ud800-\udfff]")

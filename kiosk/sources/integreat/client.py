@@ -1,6 +1,6 @@
 """An async client for the Integreat CMS API v3 that fails calmly and never trusts what it gets.
 
-It fetches raw JSON bodies; parsing is the caller's (``kiosk.sources.integreat_schema``), so an
+It fetches raw JSON bodies; parsing is the caller's (``kiosk.sources.integreat.schema``), so an
 unchanged resource (304) costs nothing but the request. Every request has a connect timeout and a
 deadline for the whole exchange (a server dripping one byte a second cannot hold it), a size limit
 counted while streaming and again after decompression (a gzip bomb is refused early), a limit on

@@ -1,0 +1,36 @@
+"""The kiosk's SQLite files: shared file handling (:mod:`.sqlite`) and the content store (:mod:`.content`).
+
+The content store keeps the last-known-good content of each language with its sync metadata; the
+usage file (:mod:`kiosk.usage.store`) is built on the same base.
+"""
+
+from kiosk.store.content import (
+    FILE_NAME,
+    KINDS,
+    LANGUAGES,
+    Changed,
+    Failed,
+    Kind,
+    Outcome,
+    ResourceState,
+    Source,
+    Store,
+    Unchanged,
+)
+from kiosk.store.sqlite import StoreError, StoreWriteError
+
+__all__ = [
+    "FILE_NAME",
+    "KINDS",
+    "LANGUAGES",
+    "Changed",
+    "Failed",
+    "Kind",
+    "Outcome",
+    "ResourceState",
+    "Source",
+    "Store",
+    "StoreError",
+    "StoreWriteError",
+    "Unchanged",
+]
