@@ -296,7 +296,9 @@ class KioskApp(ReportsFailedWorkers, App[None]):
         ):
             return
         if not isinstance(self.screen, IdleScreen):
-            self.push_screen(IdleScreen(seconds=10, on_timeout=self.reset_session))
+            self.push_screen(
+                IdleScreen(seconds=self.settings.display.idle_countdown_s, on_timeout=self.reset_session)
+            )
 
     # -- navigation ---------------------------------------------------------------------------------
     def go_back(self) -> None:
