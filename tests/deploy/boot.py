@@ -348,9 +348,13 @@ def checks(box: Container, log: Callable[[str], None]) -> Iterator[Check]:
         box.sh(f"kill -KILL {before}")
         poll("restarted", lambda: int(box.show("NRestarts")["NRestarts"]) > restarts, 120)
         poll("active again", lambda: box.show("ActiveState")["ActiveState"] == "active", 120)
+        exited = "Main process exited, code=exited, status=1/FAILURE"
+        with contextlib.suppress(CheckFailed):
+            poll("the failure in the journal", lambda: exited in journal_since(box, mark, "-u kiosk"), 30)
         unit_log = journal_since(box, mark, "-u kiosk")
-        if "Deactivated successfully" in unit_log or "status=1/FAILURE" not in unit_log:
-            raise CheckFailed(f"logged as: {unit_log.strip()[-300:]}")
+        # (The restart before may still be logging its "Deactivated successfully": look after the exit.)
+        if exited not in unit_log or "Deactivated successfully" in unit_log.partition(exited)[2]:
+            raise CheckFailed(f"logged as: {unit_log.strip()[-400:]}")
         return "logged 'status=1/FAILURE', restarted"
 
     yield timed("crash (SIGKILL) = failure + restart", crash)
