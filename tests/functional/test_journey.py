@@ -12,8 +12,9 @@ from kiosk.ui.screens.home import HomeScreen
 from kiosk.ui.screens.hours import HoursScreen
 from kiosk.ui.screens.idle import IdleScreen
 from kiosk.ui.screens.language import LanguageScreen
-from kiosk.ui.screens.offices import OfficesScreen, PlaceScreen
+from kiosk.ui.screens.offices import OfficesScreen
 from kiosk.ui.screens.page import PageScreen
+from kiosk.ui.screens.place import PlaceScreen
 from kiosk.ui.screens.topics import TopicsScreen
 from kiosk.ui.screens.welcome import WelcomeScreen
 from kiosk.ui.widgets.choices import Choice
@@ -152,7 +153,7 @@ async def test_idle_reset_forgets_the_visitor(make_app: AppFactory, monotonic: F
         await pilot.pause()
         idle = app.screen
         assert isinstance(idle, IdleScreen)
-        for _ in range(10):
+        for _ in range(idle.remaining):
             idle.tick()
         await pilot.pause()
         assert isinstance(app.screen, WelcomeScreen)

@@ -10,9 +10,12 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import Screen
 
-from kiosk.i18n import _
+from kiosk.ui import hints
+from kiosk.ui.destinations import SearchAt
+from kiosk.ui.messages import Open
 from kiosk.ui.widgets.choices import ChoiceList
 from kiosk.ui.widgets.chrome import HeaderBar, StatusLine
+from kiosk.ui.workers import ReportsFailedWorkers
 
 if TYPE_CHECKING:
     from kiosk.ui.app import KioskApp
@@ -36,7 +39,7 @@ def close(screen: Screen[Any]) -> bool:
     return True
 
 
-class KioskScreen(Screen[None]):
+class KioskScreen(ReportsFailedWorkers, Screen[None]):
     """A visitor screen with header, body and status line; re-composes itself when the language changes."""
 
     BINDINGS = [
@@ -44,6 +47,8 @@ class KioskScreen(Screen[None]):
         Binding("slash,f3", "search", show=False),
     ]
     show_back = True
+    # Focus is placed by focus_first; Textual's default would focus the first header button.
+    AUTO_FOCUS = ""
 
     def __init__(self) -> None:
         super().__init__()
@@ -67,17 +72,29 @@ class KioskScreen(Screen[None]):
     def compose_body(self) -> ComposeResult:
         yield from ()
 
-    def hints(self) -> str:
-        return _("1–9 choose · Esc back · Home start page · F2 language")
+    def follow_language(self, previous: str) -> None:
+        """The visitor switched from ``previous`` to another language: find the same item in it.
+
+        Screens that show one item (a page, a topic list) override this; the screen then re-renders.
+        """
+
+    def hints(self) -> list[hints.Hint]:
+        """The keys this screen answers to right now, for the status line (composed after the body)."""
+        return [hints.choose(), *hints.frame()]
 
     def on_mount(self) -> None:
         self.focus_first()
         self.set_class(self.kiosk.direction == "rtl", "-rtl")
 
     def focus_first(self) -> None:
+        """The first tile; else the body, so that Enter never presses a header button by surprise."""
         lists = list(self.query(ChoiceList))
         if lists and lists[0].choices:
             lists[0].choices[0].focus()
+            return
+        bodies = list(self.query("#body").results(VerticalScroll))
+        if bodies:
+            bodies[0].focus(scroll_visible=False)
 
     @property
     def shown(self) -> bool:
@@ -89,6 +106,8 @@ class KioskScreen(Screen[None]):
             return  # removed meanwhile (an idle reset popped it)
         scrolls = [(s.id, s.scroll_y) for s in self.query(VerticalScroll)]
         focus_index = self._focus_index()
+        if self.composed_language and self.composed_language != self.kiosk.language:
+            self.follow_language(self.composed_language)
         await self.recompose()
         self.set_class(self.kiosk.direction == "rtl", "-rtl")
         for scroll_id, y in scrolls:
@@ -114,12 +133,15 @@ class KioskScreen(Screen[None]):
             await self.relabel()
 
     def on_key(self, event: events.Key) -> None:
-        if event.character and event.character in "123456789" and len(event.character) == 1:
-            for choice_list in self.query(ChoiceList):
-                if choice_list.choose_number(int(event.character)):
-                    event.stop()
-                    return
-            self.on_number(int(event.character), event)
+        character = event.character or ""
+        if len(character) != 1 or not character.isalnum() or not character.isascii():
+            return
+        for choice_list in self.query(ChoiceList):
+            if choice_list.choose_key(character):
+                event.stop()
+                return
+        if character in "123456789":
+            self.on_number(int(character), event)
 
     def on_number(self, number: int, event: events.Key) -> None:
         """A digit with no numbered choice to take it; screens with other numbered items override this."""
@@ -136,7 +158,4 @@ class KioskScreen(Screen[None]):
         self.kiosk.go_back()
 
     def action_search(self) -> None:
-        from kiosk.ui.screens.search import SearchScreen
-
-        if not isinstance(self, SearchScreen):
-            self.app.push_screen(SearchScreen())
+        self.post_message(Open(SearchAt()))

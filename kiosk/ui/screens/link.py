@@ -10,6 +10,8 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
 
 from kiosk.i18n import _
+from kiosk.ui import hints
+from kiosk.ui.destinations import CodeAt, LinkAt
 from kiosk.ui.screens.base import KioskScreen, close
 from kiosk.ui.widgets.handoff import HandOff, enlarge_code
 from kiosk.ui.widgets.qr_code import QRCode
@@ -21,16 +23,16 @@ class LinkScreen(KioskScreen):
 
     BINDINGS = [Binding("0", "enlarge_code", show=False)]
 
-    def __init__(self, url: str, text: str) -> None:
+    def __init__(self, to: LinkAt) -> None:
         super().__init__()
-        self.url = url
-        self.link_text = text
+        self.url = to.url
+        self.link_text = to.text
 
     def title_text(self) -> str:
         return self.link_text or _("Link")
 
-    def hints(self) -> str:
-        return _("Esc back · Home start page · F2 language")
+    def hints(self) -> list[hints.Hint]:
+        return hints.frame()
 
     def compose_body(self) -> ComposeResult:
         hand_off = HandOff(self.url, _("Scan with your phone camera"), kind="link", fill=True)
@@ -64,11 +66,11 @@ class CodeScreen(Screen[None]):
     CodeScreen QRCode { width: 1fr; height: 1fr; }
     """
 
-    def __init__(self, data: str, caption: str, fallback: str | None = None) -> None:
+    def __init__(self, to: CodeAt) -> None:
         super().__init__()
-        self.data = data
-        self.caption = caption
-        self.fallback = fallback
+        self.data = to.data
+        self.caption = to.caption
+        self.fallback = to.fallback
         self.composed_language = ""
 
     def compose(self) -> ComposeResult:

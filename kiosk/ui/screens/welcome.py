@@ -16,8 +16,8 @@ from kiosk.content.models import Place
 from kiosk.i18n import _
 from kiosk.i18n.catalogs import gettext_in
 from kiosk.i18n.locales import direction
-from kiosk.ui.hours_text import describe_status
-from kiosk.ui.widgets.text import Prose, visual
+from kiosk.ui.widgets.text import Prose
+from kiosk.ui.wording import describe_status
 
 if TYPE_CHECKING:
     from kiosk.ui.app import KioskApp
@@ -69,6 +69,11 @@ class WelcomeScreen(Screen[None]):
         if self.kiosk.cycle_greeting:
             self.set_interval(GREETING_SECONDS, self.next_greeting)
 
+    def on_screen_resume(self) -> None:
+        # However the visitor got back here (Esc, Back, the idle reset), the next one starts afresh.
+        if self.kiosk.language != self.kiosk.settings.display.default_language:
+            self.kiosk.reset_session(idle=False)
+
     async def relabel(self) -> None:
         await self.recompose()
         self.greeting_index = 0
@@ -82,9 +87,11 @@ class WelcomeScreen(Screen[None]):
         """Show the greeting and the hint in one language, in its own script and direction."""
         code = self.kiosk.settings.display.languages[self.greeting_index]
         text_direction = direction(code)
-        self.greeting.text = Text(visual(gettext_in(code, "Welcome"), text_direction).plain, style="bold")
-        hint = gettext_in(code, "Touch the screen or press any key to start")
-        self.hint.text = visual(hint, text_direction)
+        # Each in its own language's direction, whatever the visitor's language is.
+        self.greeting.direction_override = text_direction
+        self.greeting.text = Text(gettext_in(code, "Welcome"), style="bold")
+        self.hint.direction_override = text_direction
+        self.hint.text = gettext_in(code, "Touch the screen or press any key to start")
 
     def on_key(self, event: events.Key) -> None:
         event.stop()
