@@ -21,6 +21,8 @@ first-frame check passes there either way; QEMU with a real tty1 is where this s
 from __future__ import annotations
 
 import contextlib
+import ctypes
+import fcntl
 import hashlib
 import json
 import os
@@ -51,6 +53,7 @@ Environment=WLR_BACKENDS=headless WLR_LIBINPUT_NO_DEVICES=1
 TTYPath=/dev/ttykiosk
 """
 STAFF = "anna"
+_PR_SET_PDEATHSIG = 1
 
 
 def missing_tools() -> list[str]:
@@ -134,6 +137,22 @@ def source_files() -> list[str]:
 # -- the container ---------------------------------------------------------------------------------
 
 
+def _stop_with_parent() -> Callable[[], None]:
+    """A preexec function: SIGTERM to the child (unshare, then nspawn: exec keeps it) if this test dies.
+
+    nspawn powers the container off on SIGTERM, so a test killed by a timeout leaves no container behind.
+    """
+    libc = ctypes.CDLL(None, use_errno=True)  # loaded before fork: no dlopen in the child
+    parent = os.getpid()
+
+    def preexec() -> None:
+        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)
+        if os.getppid() != parent:  # the test died before prctl took effect
+            os._exit(1)
+
+    return preexec
+
+
 class Container:
     """A booted systemd-nspawn container of ``root``; commands run in it through nsenter."""
 
@@ -157,6 +176,7 @@ class Container:
             stdout=self._log,
             stderr=subprocess.STDOUT,
             stdin=subprocess.DEVNULL,
+            preexec_fn=_stop_with_parent(),
         )
         self.leader = 0
         poll("the container's systemd", self._find_leader, 60)
@@ -300,7 +320,7 @@ def checks(box: Container, log: Callable[[str], None]) -> Iterator[Check]:
     started = time.monotonic()
     install = box.sh("/opt/kiosk/src/deploy/install.sh --wheels /var/cache/kiosk-wheels", timeout=900)
     steps = [line for line in install.splitlines() if line.startswith("==")]
-    yield Check("install.sh (docs/deploy.md step 2)", True, time.monotonic() - started, f"{len(steps)} steps")
+    yield Check("install.sh (docs/deploy.md, 1)", True, time.monotonic() - started, f"{len(steps)} steps")
 
     def timed(name: str, body: Callable[[], str]) -> Check:
         start = time.monotonic()
@@ -466,9 +486,19 @@ def main() -> int:
     def log(text: str) -> None:
         print(text, flush=True)
 
+    CACHE.mkdir(parents=True, exist_ok=True)
+    lock = (CACHE / "run.lock").open("w")
+    try:
+        fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        print(f"another deployment test is running (it holds {CACHE / 'run.lock'})", file=sys.stderr)
+        return 2
     tarball = base_rootfs(log)
     wheels = wheelhouse(log)
-    work = Path(tempfile.mkdtemp(prefix="kiosk-deploy-", dir="/var/tmp"))
+    # One place for the container's root: a run that was killed (no finally) left it, the next removes it.
+    work = CACHE / "run"
+    shutil.rmtree(work, ignore_errors=True)
+    work.mkdir()
     box: Container | None = None
     try:
         start = time.monotonic()
