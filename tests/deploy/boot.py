@@ -4,18 +4,19 @@ Run as root: ``.venv/bin/python -m tests.deploy.boot`` (or through pytest, tests
 It builds (once, then cached) a Debian 12 rootfs with debootstrap and a wheelhouse of requirements.lock,
 copies this source tree to /opt/kiosk/src, boots the rootfs with ``systemd-nspawn -b``, runs the
 install script exactly as docs/deploy.md tells the admin, and checks what an admin would look at, one
-line per check. cage runs headless (wlroots' headless backend, one 1280x720 output; pixman renders,
-as on the lobby PC).
+line per check. pixman renders, as on the lobby PC.
 
-Two differences from a lobby PC, both in one drop-in (``nspawn-test.conf``): the headless backend, and
-a pseudo-terminal at /dev/ttykiosk instead of tty1 (a container has no VTs, and logind refuses a VT
+The screen is an X server without a GPU (Xvfb, 1024x768) in which cage opens its output as a window
+(wlroots' x11 backend). Like a real screen (DRM), and unlike wlroots' headless backend, that output
+draws a frame only when cage asks for one: headless cage draws 60 frames a second whatever happens, so
+a client left waiting for a frame callback (the blank-screen fault of cage 0.1.4, docs/deploy.md,
+section 4) is not left waiting there. Screenshots are read from the X server, which only shows what cage
+presented; grim would ask cage for a frame and so hide the fault.
+
+Two differences from a lobby PC, both in one drop-in (``nspawn-test.conf``): that screen, and a
+pseudo-terminal at /dev/ttykiosk instead of tty1 (a container has no VTs, and logind refuses a VT
 session on a seat without VTs; on a non-VT terminal pam_systemd opens a seatless session, so the kiosk
 still runs in a logind session scope as on the PC).
-
-What it cannot see: on a real screen (DRM) cage 0.1.4 leaves foot waiting for a frame callback after a
-commit without damage, so the screen keeps its last frame until a touch or key (docs/deploy.md,
-section 9). Headless cage keeps producing frames, and every grim screenshot asks for one, so the
-first-frame check passes there either way; QEMU with a real tty1 is where this shows.
 """
 
 from __future__ import annotations
@@ -46,11 +47,37 @@ MIRROR = "http://deb.debian.org/debian"
 #: The base system only; everything the kiosk needs is installed by deploy/install.sh.
 BASE_PACKAGES = "systemd-sysv,dbus,libpam-systemd"
 TOOLS = ("debootstrap", "systemd-nspawn", "nsenter", "unshare")
-TEST_PACKAGES = ("grim",)  # the screenshot tool, not part of the kiosk
-DROP_IN = """[Service]
+TEST_PACKAGES = ("xvfb", "python3-xlib")  # the test's screen and its screenshots, not part of the kiosk
+SCREEN = (1024, 768)  # wlroots' x11 backend opens its output window at 1024x768
+DROP_IN = """[Unit]
 # Deployment test in systemd-nspawn: no screen, no VTs (see tests/deploy/boot.py).
-Environment=WLR_BACKENDS=headless WLR_LIBINPUT_NO_DEVICES=1
+Requires=kiosk-test-screen.service
+After=kiosk-test-screen.service
+
+[Service]
+# Xvfb listens on an abstract socket only: the kiosk's PrivateTmp= hides /tmp/.X11-unix.
+Environment=WLR_BACKENDS=x11 WLR_X11_OUTPUTS=1 DISPLAY=:77
 TTYPath=/dev/ttykiosk
+"""
+SCREEN_UNIT = f"""[Unit]
+Description=Deployment test: a screen without a GPU for cage (see tests/deploy/boot.py)
+
+[Service]
+ExecStart=/usr/bin/Xvfb :77 -screen 0 {SCREEN[0]}x{SCREEN[1]}x24 -br -nolisten tcp -nolisten unix
+# Started only once it listens: cage started earlier finds no X server, and install.sh's restart fails.
+ExecStartPost=/bin/sh -c 'until grep -q @/tmp/.X11-unix/X77 /proc/net/unix; do sleep 0.2; done'
+TimeoutStartSec=60
+"""
+#: Copies the X screen (what cage last presented) to a PPM file: ``python3 grab.py OUT``.
+GRAB = """import sys
+from Xlib import X, display
+root = display.Display(":77").screen().root
+size = root.get_geometry()
+raw = root.get_image(0, 0, size.width, size.height, X.ZPixmap, 0xFFFFFFFF).data
+rgb = bytearray(size.width * size.height * 3)
+rgb[0::3], rgb[1::3], rgb[2::3] = raw[2::4], raw[1::4], raw[0::4]
+with open(sys.argv[1], "wb") as out:
+    out.write(b"P6 %d %d 255\\n" % (size.width, size.height) + bytes(rgb))
 """
 STAFF = "anna"
 _PR_SET_PDEATHSIG = 1
@@ -284,14 +311,22 @@ def run_log(box: Container, invocation: str) -> list[str]:
 
 
 def screenshot(box: Container, name: str) -> Path:
-    box.sh(
-        "setpriv --reuid=kiosk --regid=kiosk --init-groups env XDG_RUNTIME_DIR=/run/kiosk "
-        f"WAYLAND_DISPLAY=wayland-0 grim - > /root/{name}"
-    )
+    """What the screen shows now, as ``ARTIFACTS/name`` (PNG); it asks cage for nothing."""
+    from PIL import Image
+
+    box.sh("python3 /root/grab.py /root/screen.ppm")
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     target = ARTIFACTS / name
-    shutil.copyfile(box.root / "root" / name, target)
+    with Image.open(box.root / "root/screen.ppm") as image:
+        image.save(target)
     return target
+
+
+def same_picture(first: Path, second: Path) -> bool:
+    from PIL import Image
+
+    with Image.open(first) as one, Image.open(second) as two:
+        return one.convert("RGB").tobytes() == two.convert("RGB").tobytes()
 
 
 def _brightness(colour: object) -> int:
@@ -299,7 +334,7 @@ def _brightness(colour: object) -> int:
 
 
 def screen_verdict(path: Path) -> tuple[bool, str]:
-    """Whether the welcome screen fills the 1280x720 output: foot's cells edge to edge, text on them."""
+    """Whether the welcome screen fills the screen: foot's cells edge to edge, text on them."""
     from PIL import Image
 
     with Image.open(path) as image:
@@ -312,7 +347,7 @@ def screen_verdict(path: Path) -> tuple[bool, str]:
         colours = rgb.getcolors(maxcolors=1 << 16) or []
         background = max(colours)[1] if colours else black
         text = sum(count for count, colour in colours if _brightness(colour) > _brightness(background) + 200)
-    ok = (width, height) == (1280, 720) and covered and text > 2000
+    ok = (width, height) == SCREEN and covered and text > 2000
     return ok, f"{width}x{height}, edges {'covered' if covered else 'black'}, {text} text pixels"
 
 
@@ -376,6 +411,21 @@ def checks(box: Container, log: Callable[[str], None]) -> Iterator[Check]:
 
     yield timed("welcome screen drawn, no input", first_frame)
 
+    def greeting() -> str:
+        # The welcome screen greets in the next language every 3 s: the screen must follow, untouched.
+        first = screenshot(box, "greeting-1.png")
+        start = time.monotonic()
+
+        def changed() -> bool:
+            shot = screenshot(box, "greeting-2.png")
+            return screen_verdict(shot)[0] and not same_picture(first, shot)
+
+        poll("a new greeting on the screen (still the first picture)", changed, 60, interval=1)
+        seconds = time.monotonic() - start
+        return f"the screen changed by itself after {seconds:.1f} s; {ARTIFACTS}/greeting-*.png"
+
+    yield timed("greeting changes, no input", greeting)
+
     def reload() -> str:
         mark = cursor(box)
         box.sh("systemctl reload kiosk")
@@ -417,6 +467,15 @@ def checks(box: Container, log: Callable[[str], None]) -> Iterator[Check]:
              == "active", 120)  # fmt: skip
         poll("a new kiosk", lambda: kiosk_pid(box) not in (0, before), 60)
 
+    def drawn_again(name: str) -> str:
+        """The new run's welcome screen, drawn without input (a blank screen until a touch was fault 5)."""
+        with contextlib.suppress(CheckFailed):
+            poll("the welcome screen again", lambda: screen_verdict(screenshot(box, name))[0], 60, interval=2)
+        ok, detail = screen_verdict(ARTIFACTS / name)
+        if not ok:
+            raise CheckFailed(f"restarted, but no welcome screen: {detail}; {ARTIFACTS / name}")
+        return "welcome screen drawn again"
+
     def ended(run_id: str) -> list[str]:
         """systemd's lines about the run ``run_id``, once its result line is there."""
         poll("the end of the run in the journal", lambda: any(
@@ -433,7 +492,7 @@ def checks(box: Container, log: Callable[[str], None]) -> Iterator[Check]:
         if exited != ["Main process exited, code=exited, status=1/FAILURE"] or not failed:
             raise CheckFailed(f"logged as: {' | '.join(lines[-4:])}")
         replaced(before, run_id)
-        return f"'{exited[0]}', result 'exit-code', restarted"
+        return f"'{exited[0]}', result 'exit-code', restarted, {drawn_again('after-crash.png')}"
 
     yield timed("crash (SIGKILL) = failure + restart", crash)
 
@@ -445,7 +504,9 @@ def checks(box: Container, log: Callable[[str], None]) -> Iterator[Check]:
         if not timeout or not any("Failed with result 'watchdog'" in line for line in lines):
             raise CheckFailed(f"logged as: {' | '.join(lines[-4:])}")
         replaced(before, run_id)
-        return f"'Watchdog timeout', result 'watchdog', frozen kiosk {before} replaced by {kiosk_pid(box)}"
+        drawn = drawn_again("after-watchdog.png")
+        after = kiosk_pid(box)
+        return f"'Watchdog timeout', result 'watchdog', frozen kiosk {before} replaced by {after}, {drawn}"
 
     yield timed("watchdog restart after SIGSTOP", watchdog)
 
@@ -512,6 +573,8 @@ def main() -> int:
         drop_in = root / "etc/systemd/system/kiosk.service.d/nspawn-test.conf"
         drop_in.parent.mkdir(parents=True)
         drop_in.write_text(DROP_IN, encoding="utf-8")
+        (root / "etc/systemd/system/kiosk-test-screen.service").write_text(SCREEN_UNIT, encoding="utf-8")
+        (root / "root/grab.py").write_text(GRAB, encoding="utf-8")
         box = Container(root, wheels, work / "console.log")
         box.sh("apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "
                + " ".join(TEST_PACKAGES) + " >/dev/null")  # fmt: skip
