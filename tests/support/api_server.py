@@ -26,6 +26,7 @@ from typing import Literal, Self
 from urllib.parse import urlsplit
 
 from kiosk.config import Settings
+from tests.support.conformance import conformance_dir
 
 Fault = Literal[
     "timeout", "reset", "500", "503", "429", "malformed", "truncated", "wrong_shape", "huge",
@@ -320,17 +321,10 @@ def read_routes(directory: Path) -> dict[str, bytes]:
 
 # -- for the tests of the client and the sync ---------------------------------------------------
 
-SHARED = Path(__file__).resolve().parents[2].parent / "shared"
-CONFORMANCE = SHARED / "conformance" / "integreat"
-
 
 def conformance_routes() -> dict[str, bytes]:
     """The conformance files by route; skips the test when ``shared/`` is not beside the repository."""
-    import pytest
-
-    if not (CONFORMANCE / "routes.json").is_file():
-        pytest.skip(f"conformance files not found at {CONFORMANCE} (a checkout of shared/ beside the repo)")
-    return read_routes(CONFORMANCE)
+    return read_routes(conformance_dir())
 
 
 def sync_settings(
