@@ -56,12 +56,20 @@ def gzip_bomb() -> bytes:
     return _bomb
 
 
+#: Ports held bound (never listening) for the life of the test process, so no other server gets them.
+_REFUSING: list[socket.socket] = []
+
+
 def free_port_url() -> str:
-    """An http:// URL on 127.0.0.1 where nothing listens: connections are refused."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    return f"http://127.0.0.1:{port}"
+    """An http:// URL on 127.0.0.1 where nothing listens: connections are refused.
+
+    The port stays bound without listening, so a server started by a test beside this one (another
+    pytest worker) cannot take it in the meantime.
+    """
+    probe = socket.socket()
+    probe.bind(("127.0.0.1", 0))
+    _REFUSING.append(probe)
+    return f"http://127.0.0.1:{probe.getsockname()[1]}"
 
 
 @dataclass(frozen=True)
