@@ -235,7 +235,7 @@ async def test_five_wrong_pins_lock_the_pad_for_five_minutes(
         assert isinstance(app.screen, PinPadScreen)
         clock.now += timedelta(seconds=1)
         # The pad looks at the clock every second (a timer, which runs late on a loaded machine).
-        await until(pilot, lambda: not any(b.disabled for b in app.screen.query(".digit")), "pad unlocked")
+        await until(lambda: not any(b.disabled for b in app.screen.query(".digit")), "unlocked", pilot=pilot)
         await enter(pilot, PIN)
         assert isinstance(app.screen, StaffScreen)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import time
 from collections.abc import Callable
 from typing import Any
@@ -10,10 +11,18 @@ from typing import Any
 TIMEOUT_S = 60.0
 
 
-async def until(pilot: Any, happened: Callable[[], object], what: str, timeout: float = TIMEOUT_S) -> None:
-    """Let the app run until ``happened()`` is true; fail naming ``what`` after ``timeout`` seconds."""
+async def until(
+    happened: Callable[[], object], what: str, *, pilot: Any = None, timeout: float = TIMEOUT_S
+) -> None:
+    """Wait until ``happened()`` is true; fail naming ``what`` after ``timeout`` seconds.
+
+    With a ``pilot`` the app runs in between (``pilot.pause``), else the event loop (``asyncio.sleep``).
+    """
     deadline = time.monotonic() + timeout
     while not happened():
         if time.monotonic() > deadline:
             raise AssertionError(f"{what}: not within {timeout:g} s")
-        await pilot.pause(0.02)
+        if pilot is not None:
+            await pilot.pause(0.02)
+        else:
+            await asyncio.sleep(0.02)
