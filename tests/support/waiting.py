@@ -26,3 +26,21 @@ async def until(
             await pilot.pause(0.02)
         else:
             await asyncio.sleep(0.02)
+
+
+async def settle(pilot: Any, app: Any, timeout: float = TIMEOUT_S) -> None:
+    """Let the app run until it, every screen and every widget have handled all their messages.
+
+    ``pilot.pause()`` alone waits for the messages queued when it was called and then for the process
+    to look idle, which a process starved of CPU does at once; messages those posted (an ``Open`` a
+    key's handler sent, say) may still be waiting. Here every queue must be empty twice in a row.
+    """
+    deadline = time.monotonic() + timeout
+    quiet = 0
+    while quiet < 2:
+        await pilot.pause()
+        nodes = [app, *(node for screen in app.screen_stack for node in screen.walk_children(with_self=True))]
+        waiting = sum(node.message_queue_size for node in nodes)
+        quiet = quiet + 1 if waiting == 0 else 0
+        if time.monotonic() > deadline:
+            raise AssertionError(f"the app still had {waiting} messages to handle after {timeout:g} s")
