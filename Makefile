@@ -33,7 +33,7 @@ contracts: $(STAMP)
 # On every core (pytest-xdist): the tests are independent (own tmp dirs, ports, tmux servers), and a
 # worker that is free steals queued tests from a busy one, so the 3-minute random storm runs beside the rest.
 pytest: $(STAMP)
-	$(BIN)/pytest -n auto --dist worksteal
+	$(BIN)/pytest -n auto --dist worksteal --durations=15
 
 test: lint typecheck contracts pytest
 
