@@ -377,6 +377,26 @@ def check_systemd(show: SystemdShow = systemctl_show) -> Check:
     return Check("systemd", "OK" if found.get("ActiveState") == "active" else "WARN", described)
 
 
+def check_printer(settings: Settings) -> Check:
+    """Whether the receipt printer answers, and how it is (paper, cover), with the slip font installed."""
+    from kiosk.printing.device import describe_state, known_profile, printer_state
+    from kiosk.printing.fonts import FontMissing, load_fonts
+
+    if not settings.printer.enabled:
+        return Check("printer", *describe_state(settings.printer, printer_state(settings.printer)))
+    try:
+        load_fonts()
+    except FontMissing as missing:
+        return Check("printer", "FAIL", str(missing))
+    if not known_profile(settings.printer.profile):
+        return Check(
+            "printer",
+            "FAIL",
+            f"[printer] profile {settings.printer.profile!r} is not a python-escpos profile",
+        )
+    return Check("printer", *describe_state(settings.printer, printer_state(settings.printer)))
+
+
 # -- all together -------------------------------------------------------------------------------
 
 
@@ -401,6 +421,7 @@ def run_checks(
             checks.extend(check_content(settings, now))
         checks.append(asyncio.run(check_api(settings, timeout_s=api_timeout_s)))
         checks.extend(check_translations(settings))
+        checks.append(check_printer(settings))
     terminal = check_terminal(stream, environ, terminal_size)
     if terminal is not None:
         checks.append(terminal)

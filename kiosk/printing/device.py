@@ -270,3 +270,34 @@ def printer_state(settings: PrinterSettings) -> PrinterState:
     if answered:
         return PrinterState(True, "ready")
     return PrinterState(True, "ready_no_status", "the printer does not report its status")
+
+
+_STATE_WORDS: dict[str, str] = {
+    "ready": "ready",
+    "ready_no_status": "reachable; it does not report paper or cover (one-way link)",
+    "not_configured": "none configured: no print button is shown",
+    "unreachable": "not reachable",
+    "refused": "refuses the connection (switched off, or another port?)",
+    "offline": "offline (cover open or paper out)",
+    "no_paper": "out of paper",
+    "stalled": "stopped answering",
+    "failed": "failed",
+}
+
+
+def describe_state(
+    settings: PrinterSettings, state: PrinterState
+) -> tuple[Literal["OK", "WARN", "FAIL"], str]:
+    """The doctor's status ("OK", "WARN", "FAIL") and one line for staff: where the printer is and how."""
+    where = {
+        "network": f"{settings.host}:{settings.port}",
+        "file": str(settings.device),
+        "usb": f"USB {settings.usb_vendor_id or 0:04x}:{settings.usb_product_id or 0:04x}",
+    }.get(settings.connection or "", "")
+    words = _STATE_WORDS[state.reason]
+    line = f"{where}: {words}" if where else words
+    if state.detail and not state.ok:
+        line += f" ({state.detail})"
+    if state.reason == "not_configured":
+        return "OK", line
+    return ("OK" if state.reason == "ready" else "WARN" if state.ok else "FAIL"), line

@@ -172,3 +172,25 @@ def test_a_missing_font_names_the_package(tmp_path: object) -> None:
 
     with pytest.raises(FontMissing, match="fonts-dejavu-core"):
         find_font("DejaVuSansMono.ttf", (Path("/nonexistent"),))
+
+
+def test_kiosk_print_test_prints_a_slip_and_says_so(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: object
+) -> None:
+    from pathlib import Path
+
+    from kiosk.cli import main
+
+    fake = FakePrinter("ok")
+    try:
+        config = Path(str(tmp_path)) / "printer.toml"
+        config.write_text(f'[printer]\nconnection = "network"\nhost = "127.0.0.1"\nport = {fake.port}\n')
+        monkeypatch.setenv("KIOSK_CONFIG", str(config))
+        assert main(["print-test"]) == 0
+        assert decoded(fake.jobs[0].image()) == ["tel:02315011148"]
+        config.write_text(f'[printer]\nconnection = "network"\nhost = "127.0.0.1"\nport = {closed_port()}\n')
+        assert main(["print-test"]) == 1, "a refused printer is a failure staff see"
+        config.write_text("")
+        assert main(["print-test"]) == 2, "no printer configured"
+    finally:
+        fake.close()
