@@ -72,7 +72,7 @@ async def test_defect_4_a_place_at_80x24_shows_a_code_and_every_other_is_one_key
             if decoded[0] not in seen:
                 seen.append(decoded[0])
         assert "tel:02315011148" in seen and "mailto:lokalwillkommen.mh@stadtdo.de" in seen
-        assert any(code.startswith("https://www.diakoniedortmund.de/") for code in seen), "the website too"
+        # The office's website (89 characters) needs 49 modules: more than 80×24 holds, so it is not offered.
         await pilot.press("0")
         await pilot.pause()
         assert ENLARGE not in text(app) and decode_screen(app), "0 shows a code alone, never asks to enlarge"

@@ -13,6 +13,7 @@ from textual.screen import Screen
 from kiosk.i18n import _
 from kiosk.ui.widgets.choices import ChoiceList
 from kiosk.ui.widgets.chrome import HeaderBar, StatusLine
+from kiosk.ui.widgets.takehome import CodeDeck
 
 if TYPE_CHECKING:
     from kiosk.ui.app import KioskApp
@@ -42,6 +43,10 @@ class KioskScreen(Screen[None]):
     BINDINGS = [
         Binding("escape,backspace", "back", show=False),
         Binding("slash,f3", "search", show=False),
+        # The take-home panel (kiosk.ui.widgets.takehome), where a screen has one.
+        Binding("c", "next_code", show=False),
+        Binding("0", "enlarge_code", show=False),
+        Binding("p", "print_slip", show=False),
     ]
     show_back = True
 
@@ -135,8 +140,31 @@ class KioskScreen(Screen[None]):
     def action_back(self) -> None:
         self.kiosk.go_back()
 
+    def _deck(self) -> CodeDeck | None:
+        decks = list(self.query(CodeDeck))
+        return decks[0] if decks and decks[0].display else None
+
+    def action_next_code(self) -> None:
+        if (deck := self._deck()) is not None:
+            deck.show_next()
+
+    def action_enlarge_code(self) -> None:
+        if (deck := self._deck()) is not None:
+            deck.enlarge()
+
+    def action_print_slip(self) -> None:
+        if (deck := self._deck()) is not None:
+            deck.print_slip()
+
     def action_search(self) -> None:
         from kiosk.ui.screens.search import SearchScreen
 
         if not isinstance(self, SearchScreen):
             self.app.push_screen(SearchScreen())
+
+
+def code_hints(screen: KioskScreen, hints: str) -> str:
+    """``hints`` with the print key added when a printer is configured (the deck shows C and 0 itself)."""
+    if screen.kiosk.settings.printer.enabled:
+        return f"{hints} · {_('P print')}"
+    return hints

@@ -22,7 +22,14 @@ from kiosk.i18n import _
 from kiosk.i18n.formatting import format_time, format_weekday
 from kiosk.qr import mailto_link, tel_link
 from kiosk.ui.hours_text import describe_status
-from kiosk.ui.screens.appointments import Code, DeckButtons, FreeAppointments, HandOffDeck, slot_source
+from kiosk.ui.screens.appointments import (
+    Code,
+    DeckButtons,
+    FreeAppointments,
+    HandOffDeck,
+    allowed,
+    slot_source,
+)
 from kiosk.ui.screens.base import KioskScreen
 from kiosk.ui.screens.topics import in_other_language
 from kiosk.ui.widgets.choices import Choice, ChoiceData, ChoiceList
@@ -198,10 +205,20 @@ class HoursScreen(KioskScreen):
                 _("On days marked “by appointment only”, please make an appointment first."), classes="block"
             )
         phones, emails = phones_and_emails(place)
-        if codes or phones or emails:
+        booking = any(code.kind == "booking" for code in allowed(codes, self.kiosk.link_policy))
+        if booking:
             yield Prose(
                 _(
                     "To make an appointment, call, write an e-mail or use the booking page. "
+                    "Scan a code with your phone's camera: you never type anything here."
+                ),
+                classes="block",
+            )
+        elif codes or phones or emails:
+            # Promise only what the codes offer (issue 14, defect 5): no booking page, no word of one.
+            yield Prose(
+                _(
+                    "To make an appointment, call or write an e-mail. "
                     "Scan a code with your phone's camera: you never type anything here."
                 ),
                 classes="block",

@@ -6,8 +6,7 @@ from contextlib import suppress
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding
-from textual.containers import Horizontal, VerticalScroll
+from textual.containers import Horizontal, Vertical, VerticalScroll
 
 from kiosk.content.hours import status_at, week
 from kiosk.content.html import html_to_text
@@ -16,12 +15,14 @@ from kiosk.content.models import Place
 from kiosk.i18n import _
 from kiosk.qr import address_card, geo_link, mailto_link, tel_link
 from kiosk.ui.hours_text import describe_status
-from kiosk.ui.screens.base import KioskScreen
+from kiosk.ui.screens.base import KioskScreen, code_hints
 from kiosk.ui.screens.hours import place_hours
 from kiosk.ui.screens.topics import in_other_language, short
 from kiosk.ui.widgets.choices import Choice, ChoiceData, ChoiceList
 from kiosk.ui.widgets.feedback import feedback_bar
-from kiosk.ui.widgets.handoff import HandOff, enlarge_code, offered
+from kiosk.ui.widgets.handoff import HandOff
+from kiosk.ui.widgets.takehome import CodeDeck
+from kiosk.ui.widgets.takehome_offers import place_offers
 from kiosk.ui.widgets.text import Prose
 
 
@@ -61,8 +62,6 @@ class OfficesScreen(KioskScreen):
 class PlaceScreen(KioskScreen):
     """One place: address, hours, contacts; its map position, phone and e-mail as QR codes."""
 
-    BINDINGS = [Binding("0", "enlarge_code", show=False)]
-
     def __init__(self, place_id: int) -> None:
         super().__init__()
         self.place_id = place_id
@@ -79,7 +78,7 @@ class PlaceScreen(KioskScreen):
         return place.name if place else ""
 
     def hints(self) -> str:
-        return _("Arrows scroll · Esc back · Home start page · F2 language")
+        return code_hints(self, _("Arrows scroll · Esc back · Home start page · F2 language"))
 
     def on_mount(self) -> None:
         super().on_mount()
@@ -111,14 +110,11 @@ class PlaceScreen(KioskScreen):
                     if line:
                         yield Prose(line, classes="contact")
                 yield feedback_bar(self.kiosk, "place", self.shown_place())
-            hand_offs = offered(place_hand_offs(place))
-            if hand_offs:
-                # One code per panelful, each as large as fits; the visitor scrolls to the next.
-                with VerticalScroll(id="side", classes="codes"):
-                    yield from hand_offs
-
-    def action_enlarge_code(self) -> None:
-        enlarge_code(self)
+            shown = self.shown_place()
+            if shown is not None:
+                # One code at a time, as large as fits; C shows the next, and the panel says how many.
+                with Vertical(id="side", classes="codes"):
+                    yield CodeDeck(place_offers(self.kiosk, shown))
 
 
 def place_hand_offs(place: Place) -> list[HandOff]:

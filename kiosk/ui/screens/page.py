@@ -6,17 +6,17 @@ from rich.style import Style
 from rich.text import Text
 from textual import events
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 
 from kiosk.content.html import Block, Document, html_to_document
 from kiosk.content.library import PageKey
 from kiosk.i18n import _
 from kiosk.i18n.locales import name_in
-from kiosk.ui.screens.base import KioskScreen
+from kiosk.ui.screens.base import KioskScreen, code_hints
 from kiosk.ui.screens.link import LinkScreen
 from kiosk.ui.widgets.feedback import feedback_bar
-from kiosk.ui.widgets.handoff import HandOff, enlarge_code
+from kiosk.ui.widgets.takehome import CodeDeck
+from kiosk.ui.widgets.takehome_offers import page_offers
 from kiosk.ui.widgets.text import Prose
 
 HEADING = Style(bold=True, underline=True)
@@ -40,8 +40,6 @@ def block_text(block: Block) -> Text:
 class PageScreen(KioskScreen):
     """One help topic, scrollable; keys 1–9 show the numbered links as QR codes."""
 
-    BINDINGS = [Binding("0", "enlarge_code", show=False)]
-
     def __init__(self, key: PageKey) -> None:
         super().__init__()
         self.key = key
@@ -52,7 +50,9 @@ class PageScreen(KioskScreen):
         return shown.item.title if shown else ""
 
     def hints(self) -> str:
-        return _("Arrows scroll · 1–9 link as QR code · Esc back · Home start page · F2 language")
+        return code_hints(
+            self, _("Arrows scroll · 1–9 link as QR code · Esc back · Home start page · F2 language")
+        )
 
     def compose_body(self) -> ComposeResult:
         shown = self.kiosk.library.page(self.key)
@@ -78,10 +78,8 @@ class PageScreen(KioskScreen):
                     for link in self.document.links:
                         yield Prose(f"{link.number}  {link.text or link.url}\n    {link.url}", classes="link")
                 yield feedback_bar(self.kiosk, "page", shown)
-            hand_off = HandOff(shown.item.url, _("Take this page with you"), kind="page", fill=True)
-            if hand_off.target() is not None:
-                with Vertical(id="side", classes="codes"):
-                    yield hand_off
+            with Vertical(id="side", classes="codes"):
+                yield CodeDeck(page_offers(self.kiosk, shown))
 
     def on_mount(self) -> None:
         super().on_mount()
@@ -102,6 +100,3 @@ class PageScreen(KioskScreen):
         if 1 <= number <= len(links):
             event.stop()
             self.app.push_screen(LinkScreen(links[number - 1].url, links[number - 1].text))
-
-    def action_enlarge_code(self) -> None:
-        enlarge_code(self)

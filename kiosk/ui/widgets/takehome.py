@@ -1,0 +1,262 @@
+"""The take-home panel: one QR code at a time, fitted to the room it has, and a printed slip on request.
+
+An item's take-home code (its link, else its text, else the office's phone; :mod:`kiosk.takehome`) is
+chosen again whenever the panel's size changes, so at 80 x 24 it is a shorter text that still scans
+and at 200 x 60 the whole first paragraph. Other codes (phone, e-mail, website) are in the same
+place, one key (C) apart, and the panel says how many there are. A code that does not fit beside
+the text but fits on a screen of its own is one key (0) away; one that fits nowhere is not offered,
+so no visitor is ever asked to enlarge a window.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Literal
+
+from rich.style import Style
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.geometry import Size
+from textual.strip import Strip
+from textual.widgets import Button
+
+from kiosk.i18n import _
+from kiosk.printing.compose import code_caption
+from kiosk.printing.slip import Slip
+from kiosk.qr import LinkPolicy, QRPayload, qr_matrix
+from kiosk.takehome import TakeHomeCode
+from kiosk.ui.widgets.qr_code import QRCode
+from kiosk.ui.widgets.text import Prose, visual
+
+log = logging.getLogger(__name__)
+
+#: The rows under a code: its caption; the panel's own lines (hint, button) are outside the code.
+_LABEL_ROWS = 1
+
+
+@dataclass(frozen=True)
+class Offer:
+    """One code on offer: fixed ``data`` (a phone, an e-mail, a website, a vCard), or ``pick`` that
+    chooses the item's take-home for a code at most N modules wide (link, text or phone)."""
+
+    caption: str
+    kind: str
+    data: str = ""
+    payload: bool = False
+    pick: Callable[[int], TakeHomeCode | None] | None = None
+    #: The slip for this item, built when the visitor asks to print it.
+    slip: Callable[[], Slip | None] | None = None
+
+
+def _modules(size: Size) -> int:
+    """How many QR modules wide a code may be in ``size`` cells with its caption below."""
+    width, height = size
+    return max(0, min(width, 2 * (height - _LABEL_ROWS)))
+
+
+def _fits(data: str, modules: int) -> bool:
+    try:
+        return len(qr_matrix(data)) <= modules
+    except ValueError:
+        return False
+
+
+class FittedCode(QRCode):
+    """A QR code for an :class:`Offer`, whose text (for a take-home) is chosen to fit its own size."""
+
+    def __init__(self, offer: Offer, *, screen_modules: int, id: str | None = None) -> None:
+        self.offer = offer
+        self.screen_modules = screen_modules
+        self.chosen: TakeHomeCode | None = None
+        first = self._choose(screen_modules)
+        super().__init__(
+            first,
+            self._caption(),
+            fallback=offer.caption if offer.payload or offer.pick else None,
+            hint=_("Touch here or press 0 to show the QR code."),
+            id=id,
+        )
+
+    def show(self, offer: Offer) -> None:
+        """Show ``offer`` instead, fitted to this widget's size."""
+        self.offer = offer
+        self.chosen = None
+        data = self._choose(max(_modules(self.content_size), 1))
+        self._data = data
+        try:
+            self._matrix = qr_matrix(data) if data else ()
+        except ValueError:
+            self._matrix = ()
+        self._label = self._caption()
+        self._fallback = offer.caption if offer.payload or offer.pick else data
+        self._strips_key = None
+        self.refresh(layout=True)
+
+    def _choose(self, modules: int) -> str:
+        if self.offer.pick is None:
+            return self.offer.data
+        self.chosen = self.offer.pick(modules)
+        return self.chosen.data if self.chosen else ""
+
+    def _caption(self) -> str:
+        if self.chosen is not None:
+            return code_caption(self.chosen.kind, getattr(self.app, "language", "en"))
+        return self.offer.caption
+
+    def _render_strips(self, size: Size, style: Style) -> list[Strip]:
+        if self.offer.pick is not None:
+            data = self._choose(max(_modules(size), 1))
+            if data and data != self._data:
+                self._data = data
+                self._matrix = qr_matrix(data)
+            self._label = self._caption()
+        return super()._render_strips(size, style)
+
+    def enlarge_target(self) -> tuple[str, str]:
+        """The code to show alone: for a take-home, the richest that fits the whole screen."""
+        if self.offer.pick is not None:
+            chosen = self.offer.pick(self.screen_modules)
+            if chosen is not None:
+                return chosen.data, code_caption(chosen.kind, getattr(self.app, "language", "en"))
+        return self._data, self._caption()
+
+
+class CodeDeck(Vertical):
+    """One code of several at a time, the hint "Code 1 of 3 · C next code", and (with a printer) Print."""
+
+    DEFAULT_CSS = """
+    CodeDeck { width: 100%; height: 100%; }
+    CodeDeck FittedCode { width: 1fr; height: 1fr; }
+    CodeDeck .deck-hint { height: auto; text-style: bold; }
+    CodeDeck .print-status { height: auto; }
+    CodeDeck Button { width: 100%; height: 3; }
+    """
+
+    def __init__(self, offers: list[Offer], *, id: str | None = "code-deck") -> None:
+        super().__init__(id=id)
+        self.offered = offers
+        self.offers: list[Offer] = []
+        self.shown = 0
+        self.printing = False
+
+    def screen_modules(self) -> int:
+        """How wide a code may be when shown alone on the whole screen (its caption below)."""
+        return _modules(self.app.size)
+
+    def usable(self) -> list[Offer]:
+        """The offers the link policy allows, each once, that fit at least on a screen of their own."""
+        policy: LinkPolicy = self.app.link_policy  # type: ignore[attr-defined]
+        room = self.screen_modules()
+        kept: list[Offer] = []
+        seen: set[str] = set()
+        for offer in self.offered:
+            if offer.pick is not None:
+                if offer.pick(room) is not None:
+                    kept.append(offer)
+                continue
+            if offer.payload:
+                kind: Literal["vcard", "vevent"] = (
+                    "vcard" if offer.data.startswith("BEGIN:VCARD") else "vevent"
+                )
+                target = policy.allow_payload(QRPayload(kind, offer.data))
+            else:
+                target = policy.qr_target(offer.data) if offer.data else None
+            if target is None or target in seen or not _fits(target, room):
+                continue
+            seen.add(target)
+            kept.append(Offer(offer.caption, offer.kind, target, offer.payload, None, offer.slip))
+        return kept
+
+    def compose(self) -> ComposeResult:
+        self.offers = self.usable()
+        if not self.offers:
+            self.display = False
+            return
+        self.shown = min(self.shown, len(self.offers) - 1)
+        yield FittedCode(self.offers[self.shown], screen_modules=self.screen_modules())
+        hint = Prose("", classes="deck-hint")
+        hint.display = len(self.offers) > 1
+        yield hint
+        if self.can_print():
+            yield Prose("", classes="print-status")
+            yield Button(visual(_("Print")), id="print")
+
+    def on_mount(self) -> None:
+        self._update_hint()
+
+    def _update_hint(self) -> None:
+        for hint in self.query(".deck-hint").results(Prose):
+            hint.text = _("Code {number} of {total} · C next code").format(
+                number=self.shown + 1, total=len(self.offers)
+            )
+
+    def can_print(self) -> bool:
+        """A printer is configured and the item has a slip."""
+        settings = self.app.settings.printer  # type: ignore[attr-defined]
+        return bool(settings.enabled and any(offer.slip for offer in self.offers))
+
+    def show_next(self) -> None:
+        """Show the next code (wrapping around)."""
+        if len(self.offers) < 2:
+            return
+        self.shown = (self.shown + 1) % len(self.offers)
+        self.query_one(FittedCode).show(self.offers[self.shown])
+        self._update_hint()
+
+    def enlarge(self) -> None:
+        """Show the code in view alone on the screen."""
+        from kiosk.ui.screens.link import CodeScreen  # the screen module imports widgets, not this one
+
+        codes = list(self.query(FittedCode))
+        if codes:
+            data, caption = codes[0].enlarge_target()
+            if data:
+                self.app.push_screen(CodeScreen(data, caption, codes[0].offer.caption))
+
+    # -- printing -----------------------------------------------------------------------------------
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        if event.button.id == "print":
+            event.stop()
+            self.print_slip()
+
+    def print_slip(self) -> None:
+        """Print the item's slip in a thread; the visitor reads how it went within a few seconds."""
+        if self.printing or not self.can_print():
+            return
+        offer = next(offer for offer in self.offers if offer.slip)
+        assert offer.slip is not None
+        slip = offer.slip()
+        if slip is None:
+            return
+        self.printing = True
+        self._say(_("Printing your slip…"))
+        self._print(slip)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="print")
+    def _print(self, slip: Slip) -> None:
+        from kiosk.printing.device import PrinterProblem, print_image
+        from kiosk.printing.fonts import FontMissing
+        from kiosk.printing.slip import render_slip
+
+        settings = self.app.settings.printer  # type: ignore[attr-defined]
+        try:
+            print_image(settings, render_slip(slip, settings.width_dots))
+        except (PrinterProblem, FontMissing) as problem:
+            log.warning("slip not printed: %s", problem)
+            message = _("The printer is not working right now. Please scan the code or ask at the office.")
+        else:
+            message = _("Your slip is printed. Please take it from the printer.")
+        self.app.call_from_thread(self._printed, message)
+
+    def _printed(self, message: str) -> None:
+        self.printing = False
+        if self.is_attached:
+            self._say(message)
+
+    def _say(self, message: str) -> None:
+        for status in self.query(".print-status").results(Prose):
+            status.text = Text(message, style="bold")

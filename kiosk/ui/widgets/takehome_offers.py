@@ -1,0 +1,85 @@
+"""The codes an item offers to take home, and its slip: built from the app's content for one screen."""
+
+from __future__ import annotations
+
+from contextlib import suppress
+from typing import TYPE_CHECKING
+
+from kiosk.content.library import Library, Shown
+from kiosk.content.models import Page, Place
+from kiosk.i18n import _
+from kiosk.printing.compose import build_slip
+from kiosk.printing.slip import Slip
+from kiosk.qr import address_card, geo_link, mailto_link, tel_link
+from kiosk.takehome import Essentials, TakeHomeCode, page_essentials, place_essentials, take_home
+from kiosk.ui.widgets.takehome import Offer
+
+if TYPE_CHECKING:
+    from kiosk.ui.app import KioskApp
+
+#: The room a code gets on paper (a slip 576 dots wide at 5 dots per module).
+SLIP_MODULES = 97
+
+
+def office(app: KioskApp) -> Place | None:
+    shown = app.library.office(app.settings.display.office_place_id)
+    return shown.item if shown else None
+
+
+def _german(app: KioskApp) -> Library:
+    return Library(app.content, "de")
+
+
+def item_offer(
+    app: KioskApp, link: str, essentials: Essentials, german: Essentials | None, caption: str
+) -> Offer:
+    """The item's take-home code (link, text or phone, chosen for the room) and its slip."""
+    place = office(app)
+    phone = place.phone if place else ""
+    policy = app.link_policy
+
+    def pick(modules: int) -> TakeHomeCode | None:
+        return take_home(link, essentials, phone, policy, panel_modules=modules, screen_modules=modules)
+
+    def slip() -> Slip | None:
+        code = pick(SLIP_MODULES)
+        if code is None:
+            return None
+        return build_slip(essentials, german, place, code.data, code.kind, app.clock().date())
+
+    return Offer(caption, "takehome", pick=pick, slip=slip)
+
+
+def page_offers(app: KioskApp, shown: Shown[Page]) -> list[Offer]:
+    """A topic page: its take-home code."""
+    page = shown.item
+    german_shown = _german(app).page(("de", page.id)) if shown.language != "de" else shown
+    translation = page.available_languages.get("de")
+    if shown.language != "de" and translation is not None:
+        german_shown = _german(app).page(("de", translation.id))
+    german = page_essentials(german_shown.item, "de") if german_shown else None
+    return [item_offer(app, page.url, page_essentials(page, shown.language), german, page.title)]
+
+
+def place_offers(app: KioskApp, shown: Shown[Place]) -> list[Offer]:
+    """A place: its take-home code first, then its phone numbers, e-mail, website, address card and map."""
+    place = shown.item
+    german_place = next((s.item for s in _german(app).places() if s.item.id == place.id), None)
+    german = place_essentials(german_place, "de") if german_place else None
+    offers = [item_offer(app, place.url, place_essentials(place, shown.language), german, place.name)]
+    for phone in dict.fromkeys(p for p in (place.phone, *(c.phone for c in place.contacts)) if p):
+        if tel := tel_link(phone):
+            offers.append(Offer(_("Phone: {number}").format(number=phone), "phone", tel))
+    for email in dict.fromkeys(e for e in (place.email, *(c.email for c in place.contacts)) if e):
+        if mail := mailto_link(email):
+            offers.append(Offer(_("E-mail: {address}").format(address=email), "email", mail))
+    for website in dict.fromkeys(w for w in (place.website, *(c.website for c in place.contacts)) if w):
+        offers.append(Offer(_("Website"), "page", website))
+    address = place.address
+    card = address_card(place.name, address.street, address.postcode, address.town)
+    if card is not None:
+        offers.append(Offer(address.one_line(), "address", card, payload=True))
+    if address.latitude is not None and address.longitude is not None:
+        with suppress(ValueError):
+            offers.append(Offer(_("Map"), "geo", geo_link(address.latitude, address.longitude)))
+    return offers
