@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import date
 
 from kiosk.content.models import Place
-from kiosk.i18n.catalogs import gettext_in
+from kiosk.i18n.catalogs import gettext, gettext_in
 from kiosk.i18n.formatting import format_date
 from kiosk.i18n.locales import direction as direction_of
 from kiosk.i18n.locales import name_in
@@ -26,6 +26,15 @@ def code_caption(kind: CodeKind, language: str) -> str:
     if kind == "text":
         return gettext_in(language, "Scan the code: it holds the text of this page.")
     return gettext_in(language, "Scan the code: it calls the office.")
+
+
+def short_caption(kind: CodeKind) -> str:
+    """The same in the one line under a code on screen (at most 39 cells at 80 x 24), current language."""
+    if kind == "link":
+        return gettext("Opens this page on your phone")
+    if kind == "text":
+        return gettext("Holds the text of this page")
+    return gettext("Calls the office")
 
 
 def office_block(office: Place, language: str) -> SlipBlock:

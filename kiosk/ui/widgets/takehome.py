@@ -17,7 +17,7 @@ from typing import Literal
 
 from rich.style import Style
 from rich.text import Text
-from textual import work
+from textual import events, work
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.geometry import Size
@@ -25,7 +25,7 @@ from textual.strip import Strip
 from textual.widgets import Button
 
 from kiosk.i18n import _
-from kiosk.printing.compose import code_caption
+from kiosk.printing.compose import short_caption
 from kiosk.printing.slip import Slip
 from kiosk.qr import LinkPolicy, QRPayload, qr_matrix
 from kiosk.takehome import TakeHomeCode
@@ -41,13 +41,13 @@ _LABEL_ROWS = 1
 @dataclass(frozen=True)
 class Offer:
     """One code on offer: fixed ``data`` (a phone, an e-mail, a website, a vCard), or ``pick`` that
-    chooses the item's take-home for a code at most N modules wide (link, text or phone)."""
+    chooses the item's take-home (link, text or phone) for the modules the panel and the screen hold."""
 
     caption: str
     kind: str
     data: str = ""
     payload: bool = False
-    pick: Callable[[int], TakeHomeCode | None] | None = None
+    pick: Callable[[int, int], TakeHomeCode | None] | None = None
     #: The slip for this item, built when the visitor asks to print it.
     slip: Callable[[], Slip | None] | None = None
 
@@ -72,56 +72,58 @@ class FittedCode(QRCode):
         self.offer = offer
         self.screen_modules = screen_modules
         self.chosen: TakeHomeCode | None = None
-        first = self._choose(screen_modules)
         super().__init__(
-            first,
-            self._caption(),
-            fallback=offer.caption if offer.payload or offer.pick else None,
+            self._choose(screen_modules),
+            offer.caption,
             hint=_("Touch here or press 0 to show the QR code."),
             id=id,
         )
+        self._apply(self._data)
+
+    def _choose(self, panel_modules: int) -> str:
+        """The text to encode for a code at most ``panel_modules`` wide (a fixed offer's own data)."""
+        if self.offer.pick is None:
+            return self.offer.data
+        self.chosen = self.offer.pick(panel_modules, self.screen_modules)
+        return self.chosen.data if self.chosen else ""
+
+    def _apply(self, data: str) -> None:
+        """Encode ``data``; caption and the words shown when it does not fit follow what it is."""
+        if data != self._data or not self._matrix:
+            self._data = data
+            try:
+                self._matrix = qr_matrix(data) if data else ()
+            except ValueError:
+                self._matrix = ()
+        self._label = self._caption()
+        # A link is read as itself; a text, a card or a phone code by what it is for.
+        link = self.chosen.kind == "link" if self.chosen else not self.offer.payload
+        self._fallback = data if link else self.offer.caption
 
     def show(self, offer: Offer) -> None:
         """Show ``offer`` instead, fitted to this widget's size."""
         self.offer = offer
         self.chosen = None
-        data = self._choose(max(_modules(self.content_size), 1))
-        self._data = data
-        try:
-            self._matrix = qr_matrix(data) if data else ()
-        except ValueError:
-            self._matrix = ()
-        self._label = self._caption()
-        self._fallback = offer.caption if offer.payload or offer.pick else data
+        self._apply(self._choose(max(_modules(self.content_size), 1)))
         self._strips_key = None
         self.refresh(layout=True)
 
-    def _choose(self, modules: int) -> str:
-        if self.offer.pick is None:
-            return self.offer.data
-        self.chosen = self.offer.pick(modules)
-        return self.chosen.data if self.chosen else ""
-
     def _caption(self) -> str:
         if self.chosen is not None:
-            return code_caption(self.chosen.kind, getattr(self.app, "language", "en"))
+            return short_caption(self.chosen.kind)
         return self.offer.caption
 
     def _render_strips(self, size: Size, style: Style) -> list[Strip]:
         if self.offer.pick is not None:
-            data = self._choose(max(_modules(size), 1))
-            if data and data != self._data:
-                self._data = data
-                self._matrix = qr_matrix(data)
-            self._label = self._caption()
+            self._apply(self._choose(max(_modules(size), 1)))
         return super()._render_strips(size, style)
 
     def enlarge_target(self) -> tuple[str, str]:
         """The code to show alone: for a take-home, the richest that fits the whole screen."""
         if self.offer.pick is not None:
-            chosen = self.offer.pick(self.screen_modules)
+            chosen = self.offer.pick(self.screen_modules, self.screen_modules)
             if chosen is not None:
-                return chosen.data, code_caption(chosen.kind, getattr(self.app, "language", "en"))
+                return chosen.data, short_caption(chosen.kind)
         return self._data, self._caption()
 
 
@@ -147,16 +149,26 @@ class CodeDeck(Vertical):
         """How wide a code may be when shown alone on the whole screen (its caption below)."""
         return _modules(self.app.size)
 
-    def usable(self) -> list[Offer]:
-        """The offers the link policy allows, each once, that fit at least on a screen of their own."""
+    def panel_modules(self) -> int:
+        """How wide a code may be in this panel, below it its caption, the hint and the print button."""
+        width, height = self.content_size
+        if not height:  # before the first layout: as if the panel had the whole screen
+            return self.screen_modules()
+        rows = height - (1 if len(self.offers) > 1 else 0) - (4 if self.can_print() else 0)
+        return _modules(Size(width, rows))
+
+    def usable(self, panel: int | None = None) -> list[Offer]:
+        """The offers the link policy allows, each code once, that fit at least on a screen of their own.
+
+        The take-home is chosen for the panel (``panel`` modules); when it comes out as a code another
+        offer already is (the office's phone), it is not offered twice.
+        """
         policy: LinkPolicy = self.app.link_policy  # type: ignore[attr-defined]
         room = self.screen_modules()
-        kept: list[Offer] = []
+        fixed: list[Offer] = []
         seen: set[str] = set()
         for offer in self.offered:
             if offer.pick is not None:
-                if offer.pick(room) is not None:
-                    kept.append(offer)
                 continue
             if offer.payload:
                 kind: Literal["vcard", "vevent"] = (
@@ -168,8 +180,31 @@ class CodeDeck(Vertical):
             if target is None or target in seen or not _fits(target, room):
                 continue
             seen.add(target)
-            kept.append(Offer(offer.caption, offer.kind, target, offer.payload, None, offer.slip))
-        return kept
+            fixed.append(Offer(offer.caption, offer.kind, target, offer.payload, None, offer.slip))
+        # The take-home comes first: it is what the visitor looked at.
+        takehome: list[Offer] = []
+        for offer in self.offered:
+            chosen = offer.pick(panel or room, room) if offer.pick is not None else None
+            if chosen is not None and chosen.data not in seen:
+                takehome.append(offer)
+        return takehome + fixed
+
+    def on_resize(self) -> None:
+        """Choose the offers again for the panel's new size; the count in the hint follows."""
+        if not self.offers:
+            return
+        fresh = self.usable(self.panel_modules())
+        if [(o.kind, o.data) for o in fresh] == [(o.kind, o.data) for o in self.offers] or not fresh:
+            return
+        current = self.offers[self.shown]
+        self.offers = fresh
+        self.shown = next(
+            (i for i, o in enumerate(fresh) if (o.kind, o.data) == (current.kind, current.data)), 0
+        )
+        self.query_one(FittedCode).show(self.offers[self.shown])
+        for hint in self.query(".deck-hint").results(Prose):
+            hint.display = len(self.offers) > 1
+        self._update_hint()
 
     def compose(self) -> ComposeResult:
         self.offers = self.usable()
@@ -218,6 +253,11 @@ class CodeDeck(Vertical):
                 self.app.push_screen(CodeScreen(data, caption, codes[0].offer.caption))
 
     # -- printing -----------------------------------------------------------------------------------
+    def on_click(self, event: events.Click) -> None:
+        if isinstance(event.widget, FittedCode):
+            event.stop()
+            self.enlarge()
+
     def on_button_pressed(self, event: Button.Pressed) -> None:
         if event.button.id == "print":
             event.stop()

@@ -38,11 +38,11 @@ def item_offer(
     phone = place.phone if place else ""
     policy = app.link_policy
 
-    def pick(modules: int) -> TakeHomeCode | None:
-        return take_home(link, essentials, phone, policy, panel_modules=modules, screen_modules=modules)
+    def pick(panel: int, screen: int) -> TakeHomeCode | None:
+        return take_home(link, essentials, phone, policy, panel_modules=panel, screen_modules=screen)
 
     def slip() -> Slip | None:
-        code = pick(SLIP_MODULES)
+        code = pick(SLIP_MODULES, SLIP_MODULES)
         if code is None:
             return None
         return build_slip(essentials, german, place, code.data, code.kind, app.clock().date())
