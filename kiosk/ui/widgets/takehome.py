@@ -29,6 +29,8 @@ from kiosk.printing.compose import short_caption
 from kiosk.printing.slip import Slip
 from kiosk.qr import LinkPolicy, QRPayload, qr_matrix
 from kiosk.takehome import TakeHomeCode
+from kiosk.ui.destinations import CodeAt
+from kiosk.ui.messages import Open
 from kiosk.ui.widgets.qr_code import QRCode
 from kiosk.ui.widgets.text import Prose, visual
 
@@ -244,13 +246,11 @@ class CodeDeck(Vertical):
 
     def enlarge(self) -> None:
         """Show the code in view alone on the screen."""
-        from kiosk.ui.screens.link import CodeScreen  # the screen module imports widgets, not this one
-
         codes = list(self.query(FittedCode))
         if codes:
             data, caption = codes[0].enlarge_target()
             if data:
-                self.app.push_screen(CodeScreen(data, caption, codes[0].offer.caption))
+                self.post_message(Open(CodeAt(data, caption, codes[0].offer.caption)))
 
     # -- printing -----------------------------------------------------------------------------------
     def on_click(self, event: events.Click) -> None:

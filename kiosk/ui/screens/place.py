@@ -1,0 +1,79 @@
+"""One place in detail: address, hours, contacts; its text, phone, e-mail, website and map as QR codes."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical, VerticalScroll
+
+from kiosk.content.hours import status_at, week
+from kiosk.content.html import html_to_text
+from kiosk.content.library import Shown
+from kiosk.content.models import Place
+from kiosk.i18n import _
+from kiosk.ui.destinations import PlaceAt
+from kiosk.ui.screens.base import KioskScreen, code_hints
+from kiosk.ui.widgets.feedback import feedback_bar
+from kiosk.ui.widgets.hours import place_hours
+from kiosk.ui.widgets.takehome import CodeDeck
+from kiosk.ui.widgets.takehome_offers import place_offers
+from kiosk.ui.widgets.text import Prose
+from kiosk.ui.wording import describe_status
+
+
+class PlaceScreen(KioskScreen):
+    """One place: address, hours, contacts; its map position, phone and e-mail as QR codes."""
+
+    def __init__(self, to: PlaceAt) -> None:
+        super().__init__()
+        self.place_id = to.place_id
+
+    def shown_place(self) -> Shown[Place] | None:
+        return next((s for s in self.kiosk.library.places() if s.item.id == self.place_id), None)
+
+    def place(self) -> Place | None:
+        shown = self.shown_place()
+        return shown.item if shown else None
+
+    def title_text(self) -> str:
+        place = self.place()
+        return place.name if place else ""
+
+    def hints(self) -> str:
+        return code_hints(self, _("Arrows scroll · Esc back · Home start page · F2 language"))
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        place = self.place()
+        if place is not None:
+            self.kiosk.record("place", language=self.kiosk.language, item=place.name)
+
+    def compose_body(self) -> ComposeResult:
+        place = self.place()
+        if place is None:
+            yield Prose(_("This place is no longer listed."), classes="empty")
+            return
+        now = self.kiosk.clock()
+        with Horizontal(id="page-layout"):
+            with VerticalScroll(id="body", can_focus=True):
+                if place.address.one_line():
+                    yield Prose(Text(place.address.one_line(), style="bold"), classes="address")
+                description = html_to_text(place.description_html) or place.excerpt
+                if description:
+                    yield Prose(description, classes="block")
+                if place.opening_hours is not None:
+                    status = status_at(place.opening_hours, now, place.temporarily_closed)
+                    yield from place_hours(
+                        describe_status(status, now), week(place.opening_hours, now.date())
+                    )
+                for contact in place.contacts:
+                    parts = [contact.name, contact.phone, contact.email]
+                    line = " · ".join(p for p in parts if p)
+                    if line:
+                        yield Prose(line, classes="contact")
+                yield feedback_bar(self.kiosk, "place", self.shown_place())
+            shown = self.shown_place()
+            if shown is not None:
+                # One code at a time, as large as fits; C shows the next, and the panel says how many.
+                with Vertical(id="side", classes="codes"):
+                    yield CodeDeck(place_offers(self.kiosk, shown))
