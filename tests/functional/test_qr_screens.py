@@ -375,10 +375,19 @@ async def test_an_event_calendar_entry_and_page_codes_scan(
             decoded |= await scan_one_by_one(app, pilot)
             await pilot.press("c")
             await pilot.pause()
+        if size == SMALL:
+            # The shortest calendar text needs 53 modules, 27 rows: more than an 80×24 terminal has at all,
+            # so it is not offered (nor promised). The event's page (41 modules, 21 rows) is one key away.
+            assert decoded == {EVENT_PAGE: False}
+            assert "calendar" not in "".join(screen_lines(app))
+            assert text_of(app, app.screen.query_one(QRCode)) == squeezed([EVENT_PAGE, ENLARGE])
+            await pilot.press("0")
+            await pilot.pause()
+            assert isinstance(app.screen, CodeScreen) and decode_screen(app) == [EVENT_PAGE]
+            return
         [calendar] = [text for text in decoded if text != EVENT_PAGE]
         assert calendar.startswith("BEGIN:VCALENDAR") and "SUMMARY:Sprachcafé" in calendar
-        # The shortest calendar text still needs 53 modules, 27 rows: more than an 80×24 terminal has.
-        assert decoded == {calendar: size != SMALL, EVENT_PAGE: True}
+        assert decoded == {calendar: True, EVENT_PAGE: True}
 
 
 # -- the staff's test code ------------------------------------------------------------------------------

@@ -10,16 +10,16 @@ from __future__ import annotations
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 
 from kiosk.content.html import html_to_text
 from kiosk.i18n import _
 from kiosk.qr import calendar_text
 from kiosk.ui.destinations import EventAt
-from kiosk.ui.screens.base import KioskScreen
-from kiosk.ui.widgets.code_deck import Code, DeckButtons, HandOffDeck
+from kiosk.ui.screens.base import KioskScreen, code_hints
 from kiosk.ui.widgets.feedback import feedback_bar
+from kiosk.ui.widgets.takehome import CodeDeck
+from kiosk.ui.widgets.takehome_offers import event_offers
 from kiosk.ui.widgets.text import Prose
 from kiosk.ui.wording import when
 
@@ -31,8 +31,6 @@ _ROWS_TAKEN = 3 + 1 + 1 + 1
 class EventScreen(KioskScreen):
     """An event in full; C switches between the calendar code and the event page's code."""
 
-    BINDINGS = [Binding("c", "next_code", show=False)]
-
     def __init__(self, to: EventAt) -> None:
         super().__init__()
         self.occurrence = to.occurrence
@@ -41,7 +39,7 @@ class EventScreen(KioskScreen):
         return self.occurrence.event.title
 
     def hints(self) -> str:
-        return _("Arrows scroll · C next code · Esc back · Home start page · F2 language")
+        return code_hints(self, _("Arrows scroll · C next code · Esc back · Home start page · F2 language"))
 
     def on_mount(self) -> None:
         super().on_mount()
@@ -52,36 +50,29 @@ class EventScreen(KioskScreen):
         width, height = self.app.size
         return max(1, min(int(width * SIDE_SHARE) - 2, 2 * (height - _ROWS_TAKEN)))
 
-    def codes(self) -> list[Code]:
-        ical = calendar_text(self.occurrence, self.kiosk.link_policy.max_length, self.code_room())
-        return [
-            Code(ical, _("Add to your calendar"), _("Calendar"), "vevent", payload="vevent"),
-            Code(self.occurrence.event.url, _("Event page"), _("Event page"), "event"),
-        ]
-
     def compose_body(self) -> ComposeResult:
         event = self.occurrence.event
-        codes = self.codes()
+        calendar = calendar_text(self.occurrence, self.kiosk.link_policy.max_length, self.code_room())
+        deck = CodeDeck(event_offers(self.kiosk, self.occurrence, calendar))
+        # Promise the calendar only where its code fits this terminal (at 80 x 24 it does not).
+        offered = {offer.kind for offer in deck.usable()}
         with Horizontal(id="page-layout"):
             with VerticalScroll(id="body", can_focus=True):
                 yield Prose(Text(when(self.occurrence), style="bold"), classes="when")
                 where = " · ".join(p for p in (event.place_name, event.address.one_line()) if p)
                 if where:
                     yield Prose(where, classes="address")
-                yield Prose(
-                    _("Scan the code with your phone's camera to add this date to your calendar."),
-                    classes="block",
-                )
-                yield DeckButtons("codes", codes)
+                if "vevent" in offered:
+                    yield Prose(
+                        _("Scan the code with your phone's camera to add this date to your calendar."),
+                        classes="block",
+                    )
                 description = html_to_text(event.content_html) or event.excerpt
                 if description:
                     yield Prose(description, classes="block")
                 shown = next((s for s in self.kiosk.library.events() if s.item.id == event.id), None)
                 yield feedback_bar(self.kiosk, "event", shown)
-            with Vertical(id="side") as side:
+            with Vertical(id="side", classes="codes") as side:
                 # Inline, because the shared stylesheet keeps the side to half the width.
-                side.styles.max_width = f"{int(SIDE_SHARE * 100)}%"
-                yield HandOffDeck(codes, id="codes")
-
-    def action_next_code(self) -> None:
-        self.query_one("#codes", HandOffDeck).show_next()
+                side.styles.width = side.styles.max_width = f"{int(SIDE_SHARE * 100)}%"
+                yield deck

@@ -162,14 +162,14 @@ class CodeDeck(Vertical):
     def usable(self, panel: int | None = None) -> list[Offer]:
         """The offers the link policy allows, each code once, that fit at least on a screen of their own.
 
-        The take-home is chosen for the panel (``panel`` modules); when it comes out as a code another
-        offer already is (the office's phone), it is not offered twice.
+        In the order given. The take-home is chosen for the panel (``panel`` modules); when it comes
+        out as a code another offer already is (the office's phone), it is not offered twice.
         """
         policy: LinkPolicy = self.app.link_policy  # type: ignore[attr-defined]
         room = self.screen_modules()
-        fixed: list[Offer] = []
+        fixed: dict[int, Offer] = {}
         seen: set[str] = set()
-        for offer in self.offered:
+        for index, offer in enumerate(self.offered):
             if offer.pick is not None:
                 continue
             if offer.payload:
@@ -182,14 +182,16 @@ class CodeDeck(Vertical):
             if target is None or target in seen or not _fits(target, room):
                 continue
             seen.add(target)
-            fixed.append(Offer(offer.caption, offer.kind, target, offer.payload, None, offer.slip))
-        # The take-home comes first: it is what the visitor looked at.
-        takehome: list[Offer] = []
-        for offer in self.offered:
-            chosen = offer.pick(panel or room, room) if offer.pick is not None else None
+            fixed[index] = Offer(offer.caption, offer.kind, target, offer.payload, None, offer.slip)
+        kept: list[Offer] = []
+        for index, offer in enumerate(self.offered):
+            if offer.pick is None:
+                kept.extend([fixed[index]] if index in fixed else [])
+                continue
+            chosen = offer.pick(panel or room, room)
             if chosen is not None and chosen.data not in seen:
-                takehome.append(offer)
-        return takehome + fixed
+                kept.append(offer)
+        return kept
 
     def on_resize(self) -> None:
         """Choose the offers again for the panel's new size; the count in the hint follows."""
@@ -254,9 +256,13 @@ class CodeDeck(Vertical):
 
     # -- printing -----------------------------------------------------------------------------------
     def on_click(self, event: events.Click) -> None:
+        # A touch on the code shows it alone; a touch on "Code 1 of 3 · C next code" shows the next.
         if isinstance(event.widget, FittedCode):
             event.stop()
             self.enlarge()
+        elif event.widget is not None and event.widget.has_class("deck-hint"):
+            event.stop()
+            self.show_next()
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         if event.button.id == "print":

@@ -7,11 +7,19 @@ from typing import TYPE_CHECKING
 
 from kiosk.content.library import Library, Shown
 from kiosk.content.models import Page, Place
+from kiosk.content.recurrence import Occurrence
 from kiosk.i18n import _
 from kiosk.printing.compose import build_slip
 from kiosk.printing.slip import Slip
 from kiosk.qr import address_card, geo_link, mailto_link, tel_link
-from kiosk.takehome import Essentials, TakeHomeCode, page_essentials, place_essentials, take_home
+from kiosk.takehome import (
+    Essentials,
+    TakeHomeCode,
+    event_essentials,
+    page_essentials,
+    place_essentials,
+    take_home,
+)
 from kiosk.ui.widgets.takehome import Offer
 
 if TYPE_CHECKING:
@@ -83,3 +91,16 @@ def place_offers(app: KioskApp, shown: Shown[Place]) -> list[Offer]:
         with suppress(ValueError):
             offers.append(Offer(_("Map"), "geo", geo_link(address.latitude, address.longitude)))
     return offers
+
+
+def event_offers(app: KioskApp, occurrence: Occurrence, calendar: str) -> list[Offer]:
+    """An event: the calendar entry (where it fits) and its take-home code (its page, else its text)."""
+    event = occurrence.event
+    language = app.language
+    german_event = next((s.item for s in _german(app).events() if s.item.id == event.id), None)
+    german = event_essentials(german_event, occurrence.start, occurrence.end, "de") if german_event else None
+    essentials = event_essentials(event, occurrence.start, occurrence.end, language)
+    return [
+        Offer(_("Add to your calendar"), "vevent", calendar, payload=True),
+        item_offer(app, event.url, essentials, german, event.title),
+    ]
