@@ -163,6 +163,9 @@ def take_home(
             pass
     closing = phone_line(office_phone, essentials.language) if essentials and office_phone else ""
     if essentials is not None:
+        if closing:  # the office's own number is the closing line: once is enough
+            lines = tuple(line for line in essentials.lines if _clean(office_phone) not in _clean(line))
+            essentials = Essentials(essentials.title, lines, essentials.language)
         text = text_code(essentials, closing, panel_modules)
         if text is not None:
             return TakeHomeCode(text, "text")
@@ -226,8 +229,10 @@ def hours_lines(hours: OpeningHours | None, language: str) -> list[str]:
 
 
 def place_essentials(place: Place, language: str) -> Essentials:
-    """A place's name, address, phone and opening hours."""
+    """A place's name, address, phone and opening hours (said first when it is temporarily closed)."""
     lines = [place.address.one_line()]
+    if place.temporarily_closed:  # the week below is the usual one, not this one
+        lines.insert(0, gettext_in(language, "Temporarily closed"))
     if place.phone:
         lines.append(gettext_in(language, "Phone: {number}").format(number=place.phone))
     lines.extend(hours_lines(place.opening_hours, language))

@@ -11,7 +11,6 @@ from datetime import date, datetime
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 
 from kiosk.clock import BERLIN
@@ -22,11 +21,13 @@ from kiosk.i18n import _
 from kiosk.qr import mailto_link, tel_link
 from kiosk.ui.destinations import HoursAt
 from kiosk.ui.messages import Open
-from kiosk.ui.screens.base import KioskScreen
+from kiosk.ui.screens.base import KioskScreen, code_hints
 from kiosk.ui.widgets.choices import Choice, ChoiceData, ChoiceList
-from kiosk.ui.widgets.code_deck import Code, DeckButtons, HandOffDeck, allowed
+from kiosk.ui.widgets.code_deck import Code, DeckButtons, allowed
 from kiosk.ui.widgets.free_appointments import FreeAppointments
 from kiosk.ui.widgets.hours import place_hours
+from kiosk.ui.widgets.takehome import CodeDeck
+from kiosk.ui.widgets.takehome_offers import hours_offers
 from kiosk.ui.widgets.text import Prose
 from kiosk.ui.wording import describe_status, in_other_language
 
@@ -47,8 +48,6 @@ def phones_and_emails(place: Place) -> tuple[list[str], list[str]]:
 
 class HoursScreen(KioskScreen):
     """One place's hours (our office's without ``place_id``) and every way to book, as QR codes."""
-
-    BINDINGS = [Binding("c", "next_code", show=False)]
 
     def __init__(self, to: HoursAt | None = None) -> None:
         super().__init__()
@@ -78,8 +77,10 @@ class HoursScreen(KioskScreen):
 
     def hints(self) -> str:
         if self.others:
-            return _("Arrows scroll · 1–9 other places · C next code · Esc back · F2 language")
-        return _("Arrows scroll · C next code · Esc back · Home start page · F2 language")
+            return code_hints(
+                self, _("Arrows scroll · 1–9 other places · C next code · Esc back · F2 language")
+            )
+        return code_hints(self, _("Arrows scroll · C next code · Esc back · Home start page · F2 language"))
 
     def compose(self) -> ComposeResult:
         # The list of other places decides the hints, which the frame draws before the body.
@@ -142,8 +143,11 @@ class HoursScreen(KioskScreen):
                 yield from self.hours_part(place, now)
                 yield from self.appointments_part(place, codes)
                 yield from self.other_places_list()
-            with Vertical(id="side"):
-                yield HandOffDeck(codes, id="booking")
+            with Vertical(id="side", classes="codes"):
+                # The place to take home first (its text, else the office's phone), then how to book.
+                yield CodeDeck(
+                    [*hours_offers(self.kiosk, place), *(code.offer() for code in codes)], id="booking"
+                )
 
     def hours_part(self, place: Place, now: datetime) -> ComposeResult:
         if place.temporarily_closed:
@@ -255,8 +259,3 @@ class HoursScreen(KioskScreen):
         number = event.choice.number
         if 1 <= number <= len(self.others):
             self.post_message(Open(HoursAt(self.others[number - 1].item.id)))
-
-    def action_next_code(self) -> None:
-        decks = list(self.query("#booking").results(HandOffDeck))
-        if decks:
-            decks[0].show_next()

@@ -16,7 +16,7 @@ from kiosk.i18n import _
 from kiosk.i18n.formatting import format_date, format_time
 from kiosk.qr import LinkPolicy
 from kiosk.slots import SlotAnswer, SlotSource
-from kiosk.ui.widgets.code_deck import HandOffDeck
+from kiosk.ui.widgets.takehome import CodeDeck
 from kiosk.ui.widgets.text import Prose, visual
 
 if TYPE_CHECKING:
@@ -90,10 +90,8 @@ class FreeAppointments(Vertical):
             return
         event.stop()
         link = self.booking.get(int(service), "")
-        for deck in self.screen.query(f"#{self.deck_id}").results(HandOffDeck):
-            for index, code in enumerate(deck.codes):
-                if code.link == link:
-                    deck.show(index)
+        for deck in self.screen.query(f"#{self.deck_id}").results(CodeDeck):
+            deck.show_code(link)
 
     def on_mount(self) -> None:
         self.fetch()

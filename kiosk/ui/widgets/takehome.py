@@ -240,11 +240,27 @@ class CodeDeck(Vertical):
 
     def show_next(self) -> None:
         """Show the next code (wrapping around)."""
-        if len(self.offers) < 2:
-            return
-        self.shown = (self.shown + 1) % len(self.offers)
-        self.query_one(FittedCode).show(self.offers[self.shown])
+        if len(self.offers) > 1:
+            self._show((self.shown + 1) % len(self.offers))
+
+    def show_code(self, data: str) -> None:
+        """Show the offer that encodes ``data`` (a phone number, a booking page), if this deck has it."""
+        for index, offer in enumerate(self.offers):
+            if offer.data == data:
+                self._show(index)
+
+    def showing(self) -> str:
+        """The text of the code in view (a take-home's as chosen for the panel)."""
+        codes = list(self.query(FittedCode))
+        return codes[0].data if codes else ""
+
+    def _show(self, index: int) -> None:
+        self.shown = index
+        self.query_one(FittedCode).show(self.offers[index])
         self._update_hint()
+        for buttons in self.screen.query(".deck-buttons"):
+            if getattr(buttons, "deck_id", None) == self.id:
+                buttons.mark(self.offers[index].data)  # type: ignore[attr-defined]
 
     def enlarge(self) -> None:
         """Show the code in view alone on the screen."""

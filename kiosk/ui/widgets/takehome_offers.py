@@ -104,3 +104,10 @@ def event_offers(app: KioskApp, occurrence: Occurrence, calendar: str) -> list[O
         Offer(_("Add to your calendar"), "vevent", calendar, payload=True),
         item_offer(app, event.url, essentials, german, event.title),
     ]
+
+
+def hours_offers(app: KioskApp, place: Place) -> list[Offer]:
+    """Office hours: the place's take-home code (its address, phone and week as text)."""
+    german_place = next((s.item for s in _german(app).places() if s.item.id == place.id), None)
+    german = place_essentials(german_place, "de") if german_place else None
+    return [item_offer(app, place.url, place_essentials(place, app.language), german, place.name)]
