@@ -50,8 +50,13 @@ def _cells(segments: Iterable[Segment]) -> list[Cell]:
         if style.reverse:
             fg, bg = bg, fg
         for char in segment.text:
+            width = cell_len(char)
+            if width == 0 and cells:
+                # A combining mark (an Arabic shadda) sits on the letter before it, in that letter's cell,
+                # as a terminal draws it; counting it as a cell would shift the rest of the row.
+                continue
             # A wide character covers two cells; neither is a half block.
-            cells.extend([(char, fg, bg)] * max(cell_len(char), 1))
+            cells.extend([(char, fg, bg)] * max(width, 1))
     return cells
 
 

@@ -174,5 +174,6 @@ class KioskScreen(ReportsFailedWorkers, Screen[None]):
 def code_hints(screen: KioskScreen, hints: str) -> str:
     """``hints`` with the print key added when a printer is configured (the deck shows C and 0 itself)."""
     if screen.kiosk.settings.printer.enabled:
-        return f"{hints} · {_('P print')}"
+        key = _("P print")  # outside the f-string, where the message extractor finds it
+        return f"{hints} · {key}"
     return hints
