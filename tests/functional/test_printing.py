@@ -20,7 +20,7 @@ from kiosk.i18n.rtl import layout
 from kiosk.printing.compose import build_slip
 from kiosk.printing.device import PrinterProblem, print_image, printer_state
 from kiosk.printing.fonts import FontMissing, find_font, load_fonts
-from kiosk.printing.slip import MARGIN, columns, ink, line_image, render_slip
+from kiosk.printing.slip import MARGIN, columns, ink, line_image, render_slip, slip_modules
 from kiosk.qr import LinkPolicy
 from kiosk.sources.snapshot import load_snapshot
 from kiosk.takehome import page_essentials, take_home
@@ -50,7 +50,12 @@ def slip_image(language: str, width: int) -> tuple[Image.Image, str, str]:
     german_page = next(p for p in german.pages if p.id == SCHOOL_PAGE)
     essentials = page_essentials(page, language)
     code = take_home(
-        "", essentials, office(language).phone, LinkPolicy([]), panel_modules=97, screen_modules=97
+        "",
+        essentials,
+        office(language).phone,
+        LinkPolicy([]),
+        panel_modules=slip_modules(width),
+        screen_modules=slip_modules(width),
     )
     assert code is not None and code.kind == "text"
     slip = build_slip(

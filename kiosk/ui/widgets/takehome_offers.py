@@ -10,7 +10,7 @@ from kiosk.content.models import Page, Place
 from kiosk.content.recurrence import Occurrence
 from kiosk.i18n import _
 from kiosk.printing.compose import build_slip
-from kiosk.printing.slip import Slip
+from kiosk.printing.slip import Slip, slip_modules
 from kiosk.qr import address_card, geo_link, mailto_link, tel_link
 from kiosk.takehome import (
     Essentials,
@@ -24,9 +24,6 @@ from kiosk.ui.widgets.takehome import Offer
 
 if TYPE_CHECKING:
     from kiosk.ui.app import KioskApp
-
-#: The room a code gets on paper (a slip 576 dots wide at 5 dots per module).
-SLIP_MODULES = 97
 
 
 def office(app: KioskApp) -> Place | None:
@@ -50,7 +47,8 @@ def item_offer(
         return take_home(link, essentials, phone, policy, panel_modules=panel, screen_modules=screen)
 
     def slip() -> Slip | None:
-        code = pick(SLIP_MODULES, SLIP_MODULES)
+        room = slip_modules(app.settings.printer.width_dots)
+        code = pick(room, room)
         if code is None:
             return None
         return build_slip(essentials, german, place, code.data, code.kind, app.clock().date())
