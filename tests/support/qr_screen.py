@@ -52,8 +52,9 @@ def _cells(segments: Iterable[Segment]) -> list[Cell]:
         for char in segment.text:
             width = cell_len(char)
             if width == 0 and cells:
-                # A combining mark (an Arabic shadda) sits on the letter before it, in that letter's cell,
-                # as a terminal draws it; counting it as a cell would shift the rest of the row.
+                # A combining mark (an Arabic vowel sign) sits in the cell of the letter before it.
+                last, last_fg, last_bg = cells[-1]
+                cells[-1] = (last + char, last_fg, last_bg)
                 continue
             # A wide character covers two cells; neither is a half block.
             cells.extend([(char, fg, bg)] * max(width, 1))

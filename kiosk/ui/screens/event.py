@@ -15,8 +15,9 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from kiosk.content.html import html_to_text
 from kiosk.i18n import _
 from kiosk.qr import calendar_text
+from kiosk.ui import hints
 from kiosk.ui.destinations import EventAt
-from kiosk.ui.screens.base import KioskScreen, code_hints
+from kiosk.ui.screens.base import KioskScreen
 from kiosk.ui.widgets.feedback import feedback_bar
 from kiosk.ui.widgets.takehome import CodeDeck
 from kiosk.ui.widgets.takehome_offers import event_offers
@@ -38,8 +39,8 @@ class EventScreen(KioskScreen):
     def title_text(self) -> str:
         return self.occurrence.event.title
 
-    def hints(self) -> str:
-        return code_hints(self, _("Arrows scroll · C next code · Esc back · Home start page · F2 language"))
+    def hints(self) -> list[hints.Hint]:
+        return [hints.scroll(), *self.deck_hints(), *hints.frame()]
 
     def on_mount(self) -> None:
         super().on_mount()
@@ -53,7 +54,7 @@ class EventScreen(KioskScreen):
     def compose_body(self) -> ComposeResult:
         event = self.occurrence.event
         calendar = calendar_text(self.occurrence, self.kiosk.link_policy.max_length, self.code_room())
-        deck = CodeDeck(event_offers(self.kiosk, self.occurrence, calendar))
+        deck = self.code_deck = CodeDeck(event_offers(self.kiosk, self.occurrence, calendar))
         # Promise the calendar only where its code fits this terminal (at 80 x 24 it does not).
         offered = {offer.kind for offer in deck.usable()}
         with Horizontal(id="page-layout"):

@@ -19,9 +19,10 @@ from kiosk.content.library import Shown
 from kiosk.content.models import Place
 from kiosk.i18n import _
 from kiosk.qr import mailto_link, tel_link
+from kiosk.ui import hints
 from kiosk.ui.destinations import HoursAt
 from kiosk.ui.messages import Open
-from kiosk.ui.screens.base import KioskScreen, code_hints
+from kiosk.ui.screens.base import KioskScreen
 from kiosk.ui.widgets.choices import Choice, ChoiceData, ChoiceList
 from kiosk.ui.widgets.code_deck import Code, DeckButtons, allowed
 from kiosk.ui.widgets.free_appointments import FreeAppointments
@@ -75,12 +76,11 @@ class HoursScreen(KioskScreen):
             return _("Office hours and appointments")
         return place.name
 
-    def hints(self) -> str:
+    def hints(self) -> list[hints.Hint]:
+        shown = [hints.scroll()]
         if self.others:
-            return code_hints(
-                self, _("Arrows scroll · 1–9 other places · C next code · Esc back · F2 language")
-            )
-        return code_hints(self, _("Arrows scroll · C next code · Esc back · Home start page · F2 language"))
+            shown.append(hints.Hint(_("1–9 other places"), hints.DIGITS[: len(self.others)]))
+        return [*shown, *self.deck_hints(), *hints.frame()]
 
     def compose(self) -> ComposeResult:
         # The list of other places decides the hints, which the frame draws before the body.
@@ -145,9 +145,10 @@ class HoursScreen(KioskScreen):
                 yield from self.other_places_list()
             with Vertical(id="side", classes="codes"):
                 # The place to take home first (its text, else the office's phone), then how to book.
-                yield CodeDeck(
+                self.code_deck = CodeDeck(
                     [*hours_offers(self.kiosk, place), *(code.offer() for code in codes)], id="booking"
                 )
+                yield self.code_deck
 
     def hours_part(self, place: Place, now: datetime) -> ComposeResult:
         if place.temporarily_closed:
@@ -252,7 +253,9 @@ class HoursScreen(KioskScreen):
 
     def focus_first(self) -> None:
         # The week comes first: focusing the list of other places would scroll it out of sight.
-        self.query_one("#body", VerticalScroll).focus(scroll_visible=False)
+        # Not query_one: a screen closed by the next key before it mounted has no body any more.
+        for body in self.query("#body").results(VerticalScroll):
+            body.focus(scroll_visible=False)
 
     def on_choice_chosen(self, event: Choice.Chosen) -> None:
         event.stop()

@@ -11,9 +11,10 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from kiosk.content.html import Block, Document, html_to_document
 from kiosk.i18n import _
 from kiosk.i18n.locales import name_in
+from kiosk.ui import hints
 from kiosk.ui.destinations import LinkAt, PageAt
 from kiosk.ui.messages import Open
-from kiosk.ui.screens.base import KioskScreen, code_hints
+from kiosk.ui.screens.base import KioskScreen
 from kiosk.ui.widgets.feedback import feedback_bar
 from kiosk.ui.widgets.takehome import CodeDeck
 from kiosk.ui.widgets.takehome_offers import page_offers
@@ -52,10 +53,10 @@ class PageScreen(KioskScreen):
         shown = self.kiosk.library.page(self.key)
         return shown.item.title if shown else ""
 
-    def hints(self) -> str:
-        return code_hints(
-            self, _("Arrows scroll · 1–9 link as QR code · Esc back · Home start page · F2 language")
-        )
+    def hints(self) -> list[hints.Hint]:
+        links = self.document.links
+        shown = [hints.Hint(_("1–9 link as QR code"), hints.DIGITS[: len(links)])] if links else []
+        return [hints.scroll(), *shown, *self.deck_hints(), *hints.frame()]
 
     def compose_body(self) -> ComposeResult:
         shown = self.kiosk.library.page(self.key)
@@ -82,7 +83,8 @@ class PageScreen(KioskScreen):
                         yield Prose(f"{link.number}  {link.text or link.url}\n    {link.url}", classes="link")
                 yield feedback_bar(self.kiosk, "page", shown)
             with Vertical(id="side", classes="codes"):
-                yield CodeDeck(page_offers(self.kiosk, shown))
+                self.code_deck = CodeDeck(page_offers(self.kiosk, shown))
+                yield self.code_deck
 
     def on_mount(self) -> None:
         super().on_mount()

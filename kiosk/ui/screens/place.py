@@ -11,8 +11,9 @@ from kiosk.content.html import html_to_text
 from kiosk.content.library import Shown
 from kiosk.content.models import Place
 from kiosk.i18n import _
+from kiosk.ui import hints
 from kiosk.ui.destinations import PlaceAt
-from kiosk.ui.screens.base import KioskScreen, code_hints
+from kiosk.ui.screens.base import KioskScreen
 from kiosk.ui.widgets.feedback import feedback_bar
 from kiosk.ui.widgets.hours import place_hours
 from kiosk.ui.widgets.takehome import CodeDeck
@@ -39,8 +40,8 @@ class PlaceScreen(KioskScreen):
         place = self.place()
         return place.name if place else ""
 
-    def hints(self) -> str:
-        return code_hints(self, _("Arrows scroll · Esc back · Home start page · F2 language"))
+    def hints(self) -> list[hints.Hint]:
+        return [hints.scroll(), *self.deck_hints(), *hints.frame()]
 
     def on_mount(self) -> None:
         super().on_mount()
@@ -76,4 +77,5 @@ class PlaceScreen(KioskScreen):
             if shown is not None:
                 # One code at a time, as large as fits; C shows the next, and the panel says how many.
                 with Vertical(id="side", classes="codes"):
-                    yield CodeDeck(place_offers(self.kiosk, shown))
+                    self.code_deck = CodeDeck(place_offers(self.kiosk, shown))
+                    yield self.code_deck
