@@ -31,7 +31,7 @@ from kiosk.qr import QUIET_ZONE, LinkPolicy, qr_matrix, tel_link
 CodeKind = Literal["link", "text", "tel"]
 
 #: The largest code the kiosk composes as text: denser codes are hard to read off a screen.
-MAX_VERSION = 15
+MAX_VERSION = 12
 #: A text code keeps at least this much of the title, else the phone code is the better offer.
 MIN_TITLE = 12
 _ESSENTIAL_LINES = 8

@@ -74,6 +74,7 @@ class FittedCode(QRCode):
         self.offer = offer
         self.screen_modules = screen_modules
         self.chosen: TakeHomeCode | None = None
+        self.counted: set[tuple[str, str]] = set()
         super().__init__(
             self._choose(screen_modules),
             offer.caption,
@@ -118,7 +119,22 @@ class FittedCode(QRCode):
     def _render_strips(self, size: Size, style: Style) -> list[Strip]:
         if self.offer.pick is not None:
             self._apply(self._choose(max(_modules(size), 1)))
-        return super()._render_strips(size, style)
+        strips = super()._render_strips(size, style)
+        if self._layout(size)[0]:
+            self._count()
+        return strips
+
+    def counted_kind(self) -> str:
+        """What the usage count calls this code: the take-home's kind (link, text, tel), else the offer's."""
+        return self.chosen.kind if self.chosen is not None else self.offer.kind
+
+    def _count(self) -> None:
+        """Count a code as shown once it is drawn (not when it only could be), once per code and screen."""
+        # A take-home's text changes with the room while the screen settles: it is still one code.
+        key = (self.counted_kind(), self.offer.data)
+        if key not in self.counted:
+            self.counted.add(key)
+            self.app.record("qr", item=key[0])  # type: ignore[attr-defined]
 
     def enlarge_target(self) -> tuple[str, str]:
         """The code to show alone: for a take-home, the richest that fits the whole screen."""
