@@ -11,10 +11,16 @@ from __future__ import annotations
 import json
 from datetime import date, datetime, timedelta
 
+import pytest
+
+from kiosk.cli.slots import slots_command
 from kiosk.clock import BERLIN
+from kiosk.config import load_settings
+from kiosk.ops.doctor import check_slots
 from kiosk.slots.zms import ZmsSlotSource
-from tests.support.api_server import ApiServer, Reply, read_replies
+from tests.support.api_server import ApiServer, Reply, free_port_url, read_replies
 from tests.support.conformance import conformance_dir
+from tests.support.zms_server import ZmsServer
 
 #: The day the upstream answers were made for (their startDate): 21 August 2024.
 TODAY = datetime(2024, 8, 21, 9, 0, tzinfo=BERLIN)
@@ -112,3 +118,64 @@ async def test_an_office_whose_scope_wants_a_captcha_is_online_only() -> None:
     # No availability question for the captcha office: the kiosk cannot and must not pass one.
     assert asked.count("/api/citizen/available-calendar/") == 1
     assert other.unavailable is None
+
+
+# -- kiosk slots and kiosk doctor ------------------------------------------------------------------
+
+
+def configure(monkeypatch: pytest.MonkeyPatch, base_url: str) -> None:
+    monkeypatch.setenv("KIOSK_SLOTS__BASE_URL", base_url)
+    monkeypatch.setenv("KIOSK_SLOTS__OFFICE_ID", str(OFFICE))
+    monkeypatch.setenv("KIOSK_SLOTS__SERVICE_IDS", "[1]")
+
+
+def test_kiosk_slots_tells_staff_the_free_days_and_the_api(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # The conformance days are in 2024, out of reach of today's window: the real answer, nothing free.
+    with serve("muc47") as server:
+        configure(monkeypatch, f"{server.url}/api/citizen")
+        assert slots_command([]) == 0
+        lines = capsys.readouterr().out.splitlines()
+    assert lines == [
+        f"office {OFFICE}, available-calendar/ (muc46 and later)",
+        "service 1 (Unittest Source Dienstleistung): nothing free in the days asked for",
+    ]
+    # A current release with a free time tomorrow at 10:00 (the fake ZMS, release muc47).
+    tomorrow = datetime.now(BERLIN).date() + timedelta(days=1)
+    at_ten = datetime.combine(tomorrow, datetime.min.time().replace(hour=10), tzinfo=BERLIN)
+    with ZmsServer({(SERVICE, OFFICE): [at_ten]}, {SERVICE: "Anmeldung"}, release="muc47") as zms:
+        configure(monkeypatch, zms.url)
+        assert slots_command(["--json"]) == 0
+        report = json.loads(capsys.readouterr().out)
+    assert report["api"].startswith("available-calendar/")
+    assert report["services"] == [
+        {"service_id": 1, "name": "Anmeldung", "unavailable": None, "why": "", "detail": "",
+         "days": [{"date": tomorrow.isoformat(), "times": [at_ten.isoformat()]}]},
+    ]  # fmt: skip
+
+
+def test_kiosk_slots_says_why_none_and_exits_1(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    configure(monkeypatch, free_port_url() + "/api/citizen")
+    assert slots_command([]) == 1
+    out = capsys.readouterr().out
+    assert "service 1: none: the slot server cannot be reached" in out
+    monkeypatch.delenv("KIOSK_SLOTS__BASE_URL")
+    assert slots_command([]) == 2
+    assert "no slot source configured" in capsys.readouterr().err
+
+
+async def test_kiosk_doctor_checks_the_slot_source(monkeypatch: pytest.MonkeyPatch) -> None:
+    assert (await check_slots(load_settings())).status == "OK"  # none configured: nothing to check
+    folder = conformance_dir("zms")
+    directory = json.loads((folder / "muc47" / "offices-and-services.json").read_text(encoding="utf-8"))
+    directory["offices"][0]["scope"]["captchaActivatedRequired"] = True
+    with serve("muc47", **{"/api/citizen/offices-and-services/": json.dumps(directory).encode()}) as server:
+        configure(monkeypatch, f"{server.url}/api/citizen")
+        check = await check_slots(load_settings())
+    assert check.status == "WARN" and "online only" in check.reason
+    configure(monkeypatch, free_port_url() + "/api/citizen")
+    check = await check_slots(load_settings(), timeout_s=1)
+    assert check.status == "WARN" and "cannot be reached" in check.reason
