@@ -322,13 +322,12 @@ class Store(SQLiteFile):
         ]
 
     def counts(self, region: str) -> dict[str, dict[str, int]]:
-        """How many records are stored: {language: {kind: n}}, languages list excluded."""
+        """How many pages, events and locations are stored: {language: {kind: n}}."""
         out: dict[str, dict[str, int]] = {}
-        rows = self._query(
-            "SELECT language, kind, count FROM content WHERE region = ? AND kind != ?", (region, LANGUAGES)
-        )
+        rows = self._query("SELECT language, kind, count FROM content WHERE region = ?", (region,))
         for language, kind, count in rows:
-            out.setdefault(language, {})[kind] = count
+            if kind in KINDS:
+                out.setdefault(language, {})[kind] = count
         return out
 
     def stored_json(self, region: str, language: str, kind: str) -> Any:
