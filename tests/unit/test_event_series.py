@@ -13,8 +13,9 @@ from typing import Any
 import pytest
 
 from kiosk.clock import BERLIN
+from kiosk.content.calendar import event_to_ical
 from kiosk.content.models import Event
-from kiosk.content.recurrence import event_to_ical, occurrences
+from kiosk.content.recurrence import occurrences
 from kiosk.sources.integreat.records import records_json
 from kiosk.sources.integreat.schema import parse_events
 from tests.support.conformance import conformance_json
