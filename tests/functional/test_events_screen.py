@@ -16,7 +16,7 @@ from kiosk.ui.destinations import EventsAt, HomeAt
 from kiosk.ui.screens.event import EventScreen
 from kiosk.ui.screens.events import EventsScreen
 from kiosk.ui.widgets.choices import Choice
-from kiosk.ui.widgets.text import Prose
+from kiosk.ui.widgets.chrome import StatusLine
 from tests.conftest import MONDAY_MORNING, FakeMonotonic
 from tests.support.qr_screen import decode_screen
 from tests.support.screen import screen_text
@@ -104,7 +104,7 @@ async def test_filters_today_this_week_and_all_by_key_and_by_touch(settings: Set
         await pilot.click("#filter-today")
         await pilot.pause()
         assert titles(app) == ["Offene Beratung", "Elternabend Kita"]
-        hints = str(app.screen.query_one("#hints", Prose).text)
+        hints = app.screen.query_one(StatusLine).hint_text
         assert hints.startswith("T ") and " · W " in hints and " · A " in hints, "the letter keys are named"
 
 

@@ -16,9 +16,10 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from kiosk.content.html import html_to_text
 from kiosk.i18n import _
 from kiosk.qr import calendar_text
+from kiosk.ui import hints
 from kiosk.ui.destinations import EventAt
 from kiosk.ui.screens.base import KioskScreen
-from kiosk.ui.widgets.code_deck import Code, DeckButtons, HandOffDeck
+from kiosk.ui.widgets.code_deck import Code, DeckButtons, HandOffDeck, allowed
 from kiosk.ui.widgets.feedback import feedback_bar
 from kiosk.ui.widgets.text import Prose
 from kiosk.ui.wording import when
@@ -40,8 +41,9 @@ class EventScreen(KioskScreen):
     def title_text(self) -> str:
         return self.occurrence.event.title
 
-    def hints(self) -> str:
-        return _("Arrows scroll · C next code · Esc back · Home start page · F2 language")
+    def hints(self) -> list[hints.Hint]:
+        several = len(allowed(self.codes(), self.kiosk.link_policy)) > 1
+        return [hints.scroll(), *([hints.next_code()] if several else []), *hints.frame()]
 
     def on_mount(self) -> None:
         super().on_mount()

@@ -10,6 +10,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
 
 from kiosk.i18n import _
+from kiosk.ui import hints
 from kiosk.ui.destinations import CodeAt, LinkAt
 from kiosk.ui.screens.base import KioskScreen, close
 from kiosk.ui.widgets.handoff import HandOff, enlarge_code
@@ -30,8 +31,8 @@ class LinkScreen(KioskScreen):
     def title_text(self) -> str:
         return self.link_text or _("Link")
 
-    def hints(self) -> str:
-        return _("Esc back · Home start page · F2 language")
+    def hints(self) -> list[hints.Hint]:
+        return hints.frame()
 
     def compose_body(self) -> ComposeResult:
         hand_off = HandOff(self.url, _("Scan with your phone camera"), kind="link", fill=True)

@@ -12,6 +12,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from kiosk.content.html import Block, Document, html_to_document
 from kiosk.i18n import _
 from kiosk.i18n.locales import name_in
+from kiosk.ui import hints
 from kiosk.ui.destinations import LinkAt, PageAt
 from kiosk.ui.messages import Open
 from kiosk.ui.screens.base import KioskScreen
@@ -54,8 +55,10 @@ class PageScreen(KioskScreen):
         shown = self.kiosk.library.page(self.key)
         return shown.item.title if shown else ""
 
-    def hints(self) -> str:
-        return _("Arrows scroll · 1–9 link as QR code · Esc back · Home start page · F2 language")
+    def hints(self) -> list[hints.Hint]:
+        links = self.document.links
+        shown = [hints.Hint(_("1–9 link as QR code"), hints.DIGITS[: len(links)])] if links else []
+        return [hints.scroll(), *shown, *hints.frame()]
 
     def compose_body(self) -> ComposeResult:
         shown = self.kiosk.library.page(self.key)

@@ -64,8 +64,8 @@ class PinPadScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="pin-box"):
-            yield Prose(visual(_("Staff")), id="pin-title")
-            yield Prose(visual(_("Enter the staff PIN")), id="pin-prompt")
+            yield Prose(_("Staff"), id="pin-title")
+            yield Prose(_("Enter the staff PIN"), id="pin-prompt")
             yield Prose(" ", id="pin-entered", direction="ltr")
             yield Prose(" ", id="pin-message")
             with Grid(id="pin-keys"):
@@ -160,11 +160,14 @@ class PinPadScreen(Screen[None]):
 
     # -- what the pad shows -------------------------------------------------------------------------
     def _say(self, text: str) -> None:
-        self.query_one("#pin-message", Prose).text = visual(text) if text else " "
+        # Not query_one: a pad closed by the next key before it mounted has no message line any more.
+        for line in self.query("#pin-message").results(Prose):
+            line.text = text or " "
 
     def _show_entered(self) -> None:
         # Stars only: the digits themselves never reach the screen.
-        self.query_one("#pin-entered", Prose).text = " ".join("*" * len(self._entered)) or " "
+        for line in self.query("#pin-entered").results(Prose):
+            line.text = " ".join("*" * len(self._entered)) or " "
 
     def _show_lock(self) -> None:
         until = self.guard.locked_until

@@ -15,6 +15,7 @@ from kiosk.content.library import Shown
 from kiosk.content.models import Place
 from kiosk.i18n import _
 from kiosk.qr import address_card, geo_link, mailto_link, tel_link
+from kiosk.ui import hints
 from kiosk.ui.destinations import PlaceAt
 from kiosk.ui.screens.base import KioskScreen
 from kiosk.ui.widgets.feedback import feedback_bar
@@ -44,8 +45,8 @@ class PlaceScreen(KioskScreen):
         place = self.place()
         return place.name if place else ""
 
-    def hints(self) -> str:
-        return _("Arrows scroll · Esc back · Home start page · F2 language")
+    def hints(self) -> list[hints.Hint]:
+        return [hints.scroll(), *hints.frame()]
 
     def on_mount(self) -> None:
         super().on_mount()
