@@ -23,6 +23,7 @@ SUBCOMMANDS: dict[str, str] = {
     "i18n": "translations: i18n extract|update|add LANG|compile|stats|check",
     "staff": "staff tools: staff set-pin",
     "print-test": "print a test slip on the configured receipt printer: print-test [--language CODE]",
+    "slots": "free appointments the slot source tells right now, per service: slots [--json]",
 }
 
 

@@ -51,18 +51,33 @@ class EventScreen(KioskScreen):
         width, height = self.app.size
         return max(1, min(int(width * SIDE_SHARE) - 2, 2 * (height - _ROWS_TAKEN)))
 
+    def meeting_code(self) -> bool:
+        """Whether the online event's meeting link may become a code (the link policy decides)."""
+        link = self.occurrence.event.meeting_url
+        return bool(link) and self.kiosk.link_policy.qr_target(link) is not None
+
     def compose_body(self) -> ComposeResult:
         event = self.occurrence.event
         calendar = calendar_text(self.occurrence, self.kiosk.link_policy.max_length, self.code_room())
-        deck = self.code_deck = CodeDeck(event_offers(self.kiosk, self.occurrence, calendar))
+        meeting = self.occurrence.event.meeting_url if self.meeting_code() else ""
+        deck = self.code_deck = CodeDeck(event_offers(self.kiosk, self.occurrence, calendar, meeting))
         # Promise the calendar only where its code fits this terminal (at 80 x 24 it does not).
         offered = {offer.kind for offer in deck.usable()}
         with Horizontal(id="page-layout"):
             with VerticalScroll(id="body", can_focus=True):
                 yield Prose(Text(when(self.occurrence), style="bold"), classes="when")
+                if event.only_weekdays:
+                    yield Prose(_("Monday to Friday only"), classes="weekdays")
                 where = " · ".join(p for p in (event.place_name, event.address.one_line()) if p)
                 if where:
                     yield Prose(where, classes="address")
+                if event.meeting_url:
+                    online = (
+                        _("Online: scan the code for the meeting link.")
+                        if self.meeting_code()
+                        else _("Online. Please ask at the office for the meeting link.")
+                    )
+                    yield Prose(Text(online, style="bold"), classes="online")
                 if "vevent" in offered:
                     yield Prose(
                         _("Scan the code with your phone's camera to add this date to your calendar."),

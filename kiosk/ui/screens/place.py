@@ -19,7 +19,7 @@ from kiosk.ui.widgets.hours import place_hours
 from kiosk.ui.widgets.takehome import CodeDeck
 from kiosk.ui.widgets.takehome_offers import place_offers
 from kiosk.ui.widgets.text import Prose
-from kiosk.ui.wording import describe_status
+from kiosk.ui.wording import describe_status, place_facts
 
 
 class PlaceScreen(KioskScreen):
@@ -59,6 +59,8 @@ class PlaceScreen(KioskScreen):
             with VerticalScroll(id="body", can_focus=True):
                 if place.address.one_line():
                     yield Prose(Text(place.address.one_line(), style="bold"), classes="address")
+                if about := place_facts(place):
+                    yield Prose(" · ".join(about), classes="facts")
                 description = html_to_text(place.description_html) or place.excerpt
                 if description:
                     yield Prose(description, classes="block")
@@ -72,6 +74,15 @@ class PlaceScreen(KioskScreen):
                     line = " · ".join(p for p in parts if p)
                     if line:
                         yield Prose(line, classes="contact")
+                    if contact.opening_hours is not None:
+                        # A desk of the place with hours of its own (newer CMS versions).
+                        whose = contact.name or contact.area_of_responsibility or place.name
+                        heading = _("Opening hours of {name}").format(name=whose)
+                        yield Prose(Text(heading, style="bold"), classes="block-heading")
+                        status = status_at(contact.opening_hours, now, place.temporarily_closed)
+                        yield from place_hours(
+                            describe_status(status, now), week(contact.opening_hours, now.date())
+                        )
                 yield feedback_bar(self.kiosk, "place", self.shown_place())
             shown = self.shown_place()
             if shown is not None:

@@ -81,6 +81,10 @@ def place_offers(app: KioskApp, shown: Shown[Place]) -> list[Offer]:
             offers.append(Offer(_("E-mail: {address}").format(address=email), "email", mail))
     for website in dict.fromkeys(w for w in (place.website, *(c.website for c in place.contacts)) if w):
         offers.append(Offer(_("Website"), "page", website))
+    for booking in dict.fromkeys(
+        b for b in (place.appointment_url, *(c.appointment_url for c in place.contacts)) if b
+    ):
+        offers.append(Offer(_("Book online"), "booking", booking))
     address = place.address
     card = address_card(place.name, address.street, address.postcode, address.town)
     if card is not None:
@@ -91,8 +95,9 @@ def place_offers(app: KioskApp, shown: Shown[Place]) -> list[Offer]:
     return offers
 
 
-def event_offers(app: KioskApp, occurrence: Occurrence, calendar: str) -> list[Offer]:
-    """An event: the calendar entry (where it fits) and its take-home code (its page, else its text)."""
+def event_offers(app: KioskApp, occurrence: Occurrence, calendar: str, meeting: str = "") -> list[Offer]:
+    """An event: the calendar entry (where it fits), an online event's meeting link, and its take-home
+    code (its page, else its text)."""
     event = occurrence.event
     language = app.language
     german_event = next((s.item for s in _german(app).events() if s.item.id == event.id), None)
@@ -100,6 +105,7 @@ def event_offers(app: KioskApp, occurrence: Occurrence, calendar: str) -> list[O
     essentials = event_essentials(event, occurrence.start, occurrence.end, language)
     return [
         Offer(_("Add to your calendar"), "vevent", calendar, payload=True),
+        *([Offer(_("Meeting link"), "meeting", meeting)] if meeting else []),
         item_offer(app, event.url, essentials, german, event.title),
     ]
 
