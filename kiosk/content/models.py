@@ -182,6 +182,8 @@ class LanguageContent:
     places: Sequence[Place] = ()
     #: The region's kinds of places, in the CMS's order (empty if it did not say).
     categories: Sequence[PlaceCategory] = ()
+    #: False while only part of it is loaded (at start: the places, for the welcome screen).
+    complete: bool = True
 
 
 @dataclass(frozen=True, slots=True)

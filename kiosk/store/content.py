@@ -256,28 +256,37 @@ class Store(SQLiteFile):
         """The region's languages as last stored, in the region's order ([] if unknown)."""
         return self._records(region, "", LANGUAGES) or []
 
-    def load_language(self, region: str, language: Language | str) -> LanguageContent | None:
-        """One language's content, or None if nothing is stored for it."""
+    def load_language(
+        self, region: str, language: Language | str, kinds: Sequence[Kind] = KINDS
+    ) -> LanguageContent | None:
+        """One language's content (only ``kinds`` of it if given), or None if nothing is stored for it."""
         if isinstance(language, str):
             found = next((lang for lang in self.languages(region) if lang.code == language), None)
             if found is None:
                 return None
             language = found
-        loaded = {kind: self._records(region, language.code, kind) for kind in KINDS}
+        loaded = {kind: self._records(region, language.code, kind) for kind in kinds}
         if all(records is None for records in loaded.values()):
             return None
         categories = tuple(self._records(region, language.code, CATEGORIES) or ())
         return LanguageContent(
-            language, loaded["pages"] or [], loaded["events"] or [], loaded["locations"] or [], categories
+            language,
+            loaded.get("pages") or [],
+            loaded.get("events") or [],
+            loaded.get("locations") or [],
+            categories,
+            complete=set(kinds) >= set(KINDS),
         )
 
-    def load_region(self, region: str, languages: Sequence[str] | None = None) -> RegionContent | None:
-        """The region's content (only ``languages`` if given), or None if nothing is stored for it."""
+    def load_region(
+        self, region: str, languages: Sequence[str] | None = None, kinds: Sequence[Kind] = KINDS
+    ) -> RegionContent | None:
+        """The region's content (only ``languages`` and ``kinds`` if given), or None if nothing is stored."""
         offered = self.languages(region)
         by_language: dict[str, LanguageContent] = {}
         for language in offered:
             if languages is None or language.code in languages:
-                content = self.load_language(region, language)
+                content = self.load_language(region, language, kinds)
                 if content is not None:
                     by_language[language.code] = content
         if not by_language:
