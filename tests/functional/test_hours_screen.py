@@ -289,7 +289,7 @@ async def test_next_free_appointment_per_service_with_its_booking_code(
         assert decode_screen(app) == [f"https://termine.dortmund.de/#/services/{SERVICE}/locations/{OFFICE}"]
 
 
-@pytest.mark.parametrize("fault", ["errors", "500", "malformed", "timeout"])
+@pytest.mark.parametrize("fault", ["errors_500", "500", "malformed", "timeout"])
 async def test_when_slots_cannot_be_had_the_screen_says_so_and_works(
     settings: Settings, zms: ZmsServer, fault: str
 ) -> None:
