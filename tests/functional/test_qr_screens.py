@@ -11,7 +11,6 @@ import dataclasses
 import subprocess
 import sys
 from datetime import datetime
-from functools import partial
 from typing import Any
 
 import pytest
@@ -32,7 +31,6 @@ from kiosk.ui.screens.place import PlaceScreen
 from kiosk.ui.widgets.qr_code import QRCode
 from tests.conftest import MONDAY_MORNING, FakeMonotonic
 from tests.support.qr_screen import decode_screen, decode_text_rows, screen_lines
-from tests.support.waiting import until
 
 SIZES = [(80, 24), (120, 40), (200, 60)]
 THEMES = ["contrast-dark", "contrast-light"]
@@ -96,13 +94,11 @@ async def go(pilot: Any, *keys: str) -> None:
         before = pilot.app.screen
         await pilot.press(key)
         # Until the chosen screen is up and has focus to take the next key; a loaded machine may need
-        # a while.
-        await until(partial(opened, pilot.app, before), f"the screen {key} opens", pilot=pilot)
-
-
-def opened(app: Any, before: object) -> bool:
-    """True once a screen other than ``before`` is up, mounted and has a focused widget."""
-    return app.screen is not before and app.screen.is_mounted and app.focused is not None
+        # a while, so wait in small steps for up to about five seconds.
+        for wait in range(200):
+            await pilot.pause(0.025 if wait > 5 else None)
+            if pilot.app.screen is not before and pilot.app.screen.is_mounted and pilot.app.focused:
+                break
 
 
 def squeezed(lines: list[str]) -> str:
