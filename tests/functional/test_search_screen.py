@@ -30,6 +30,7 @@ from kiosk.ui.widgets.text import Prose
 from kiosk.ui.wording import in_other_language
 from tests.conftest import FakeMonotonic
 from tests.support.visitor import run_out
+from tests.support.waiting import until
 from tests.unit.test_search_queries import conformance_content
 
 AppFactory = Callable[..., Any]
@@ -62,11 +63,7 @@ async def open_search(app: KioskApp, pilot: Any, language: str) -> SearchScreen:
 
 async def type_and_wait(pilot: Any, screen: SearchScreen, *keys: str) -> None:
     await pilot.press(*keys)
-    for _attempt in range(200):
-        await pilot.pause(0.05)
-        if screen.up_to_date:
-            return
-    raise AssertionError("search did not answer")
+    await until(lambda: screen.up_to_date, "search answered", pilot=pilot)
 
 
 def notes(screen: SearchScreen) -> list[str]:
@@ -265,9 +262,7 @@ async def test_a_search_that_cannot_be_built_says_so_calmly(
     async with app.run_test(size=(100, 30)) as pilot:
         screen = await open_search(app, pilot, "en")
         await pilot.press(*"school")
-        for _attempt in range(100):
-            await pilot.pause(0.05)
-            if "not available" in str(screen.query_one("#search-status", Prose).text):
-                break
+        status = screen.query_one("#search-status", Prose)
+        await until(lambda: "not available" in str(status.text), "search says why it is away", pilot=pilot)
         assert "Search is not available right now" in str(screen.query_one("#search-status", Prose).text)
         assert app.screen is screen
