@@ -43,13 +43,13 @@ class Affinity:
         return bool(self.pinned_by)
 
     def describe(self) -> str:
-        """One line for the report: "CPU affinity: CPU 0 (1 of 2 CPUs; pinned with --cpus)"."""
+        """One line for the report: "CPU affinity: CPU 0 — 1 of 2 CPUs, pinned with --cpus"."""
         listed = ",".join(str(cpu) for cpu in self.cpus)
         word = "CPU" if len(self.cpus) == 1 else "CPUs"
         how = {"": "not pinned", "--cpus": "pinned with --cpus"}.get(
             self.pinned_by, f"pinned {self.pinned_by}"
         )
-        return f"CPU affinity: {word} {listed} ({len(self.cpus)} of {self.machine_cpus} CPUs; {how})"
+        return f"CPU affinity: {word} {listed} — {len(self.cpus)} of {self.machine_cpus} CPUs, {how}"
 
     def to_json(self) -> dict[str, object]:
         return {"cpus": list(self.cpus), "machine_cpus": self.machine_cpus, "pinned_by": self.pinned_by}

@@ -24,13 +24,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import Any
 from zoneinfo import ZoneInfo
 
-from textual.app import App, ComposeResult
-from textual.screen import Screen
-from textual.widgets import Static
-
+from benchmarks.bare_navigation import measure_bare
 from benchmarks.pty_start import peak_rss_mib
 from benchmarks.ui_drive import FrameClock, StepTime, drained, live_objects, press, timed_press, wait_until
 
@@ -278,7 +275,8 @@ async def measure_latency(
         progress(f"language switches on the home screen through all {len(codes)} languages")
         await switch_languages(app, clock, codes, "home", switch_cycles, samples)
         progress("the long topic page")
-        for attempt in range(4):
+        openings = min(rounds, 3) + 1  # the first warms caches, as in every step
+        for attempt in range(openings):
             for key in ("1", "1", "1"):
                 step, screen = await timed_press(app, clock, key)
             if not isinstance(screen, PageScreen):
@@ -287,7 +285,7 @@ async def measure_latency(
             out["long_page_blocks"] = len(getattr(document, "blocks", ()))
             if attempt:
                 _note(samples, "open long topic page", step)
-            if attempt < 3:
+            if attempt < openings - 1:
                 for _ in range(3):
                     await press(app, "escape")
         for _ in range(3):
@@ -368,42 +366,6 @@ def _collections(times: int = 3) -> list[float]:
     return pauses
 
 
-class _Page(Screen[None]):
-    def compose(self) -> ComposeResult:
-        yield Static("A page\n" * 20)
-
-
-class _BareNavigation(App[None]):
-    """The floor for navigation: a key pushes a screen with one Static, Escape pops it."""
-
-    BINDINGS: ClassVar = [("1", "open", "open"), ("escape", "close", "close")]
-
-    def compose(self) -> ComposeResult:
-        yield Static("Home")
-
-    def action_open(self) -> None:
-        self.push_screen(_Page())
-
-    def action_close(self) -> None:
-        if len(self.screen_stack) > 1:
-            self.pop_screen()
-
-
-async def measure_bare(rounds: int) -> Samples:
-    """Push and pop of a one-line screen: the floor of a screen change in this Textual, this process."""
-    app = _BareNavigation()
-    clock = FrameClock(app)
-    clock.install()
-    samples: Samples = {}
-    async with app.run_test(size=SIZE):
-        for round_no in range(rounds + 1):
-            for key, name in (("1", "bare push screen"), ("escape", "bare pop screen")):
-                step, _ = await timed_press(app, clock, key)
-                if round_no:
-                    _note(samples, name, step)
-    return samples
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("part", choices=("latency", "sessions"))
@@ -411,14 +373,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--region", default="benchstadt")
     parser.add_argument("--rounds", type=int, default=20)
     parser.add_argument("--sessions", type=int, default=1000)
+    parser.add_argument("--warm-up", type=int, default=20, help="sessions before the counted ones")
     parser.add_argument("--switch-cycles", type=int, default=2, help="rounds through the languages on home")
     parser.add_argument("--out", type=Path, required=True)
     args = parser.parse_args(argv)
     if args.part == "sessions":
-        result = asyncio.run(measure_sessions(args.state, args.region, args.sessions))
+        result = asyncio.run(measure_sessions(args.state, args.region, args.sessions, args.warm_up))
     else:
         # The bare app first: the kiosk's run leaves a big heap behind.
-        bare = asyncio.run(measure_bare(max(args.rounds, BARE_ROUNDS)))
+        bare = asyncio.run(measure_bare(max(args.rounds, BARE_ROUNDS), SIZE))
         result = asyncio.run(measure_latency(args.state, args.region, args.rounds, args.switch_cycles))
         result["samples"].update(bare)
     args.out.write_text(json.dumps(result, indent=1), encoding="utf-8")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -135,7 +136,8 @@ def test_pinning_holds_for_the_processes_the_harness_starts() -> None:
     done = _run_python(code)
     assert done.returncode == 0, done.stderr
     described, child = done.stdout.splitlines()
-    assert described.startswith("CPU affinity: CPU 0 (1 of ") and described.endswith("pinned with --cpus)")
+    assert described.startswith("CPU affinity: CPU 0 — 1 of ")
+    assert described.endswith("CPUs, pinned with --cpus")
     assert child == "[0]"
 
 
@@ -145,7 +147,7 @@ def test_a_run_pinned_from_outside_says_so() -> None:
     code = "from benchmarks.cpus import current_affinity; print(current_affinity().describe())"
     done = _run_python(code, "taskset", "-c", "0")
     assert done.returncode == 0, done.stderr
-    assert "CPU 0 (1 of" in done.stdout and "pinned from outside (taskset or a cgroup)" in done.stdout
+    assert "CPU 0 — 1 of" in done.stdout and "pinned from outside (taskset or a cgroup)" in done.stdout
 
 
 def test_a_cpu_that_is_not_there_is_one_clear_error() -> None:
@@ -249,6 +251,18 @@ async def test_timed_press_waits_for_a_frame_of_the_new_screen() -> None:
         step, screen = await timed_press(app, clock, "escape")
         assert not isinstance(screen, _Page)
         assert clock.frames == [] and clock.ready is None  # disarmed: keeps no frames between steps
+
+
+async def test_the_bare_floor_is_timed_like_the_kiosk() -> None:
+    from benchmarks.bare_navigation import measure_bare
+
+    samples = await measure_bare(2, (40, 10))  # a warm-up round, then two counted
+    assert {name: len(found) for name, found in samples.items()} == {
+        "bare push screen": 2, "bare push screen (settled)": 2, "bare pop screen": 2,
+        "bare pop screen (settled)": 2,
+    }  # fmt: skip
+    assert all(0 < first <= settled for first, settled in zip(
+        samples["bare push screen"], samples["bare push screen (settled)"], strict=True))  # fmt: skip
 
 
 async def test_live_objects_counts_the_screens_still_reachable() -> None:
@@ -374,3 +388,27 @@ def test_profiles_of_the_cold_start_and_the_long_page(tmp_path: Path) -> None:
         "cold-start.prof", "cold-start.txt",
     }  # fmt: skip
     assert "run_kiosk" in (plain / "cold-start.txt").read_text(encoding="utf-8")
+
+
+def test_the_whole_harness_runs_on_a_tiny_region_and_judges_every_goal(tmp_path: Path) -> None:
+    """`benchmarks.run` end to end, every part once (--smoke): what `make bench` does, on 20 pages."""
+    from benchmarks import goals
+
+    out = tmp_path / "bench.json"
+    command = [sys.executable, "-m", "benchmarks.run", "--smoke", "--out", str(out)]
+    done = subprocess.run(command, capture_output=True, text=True, cwd=REPO, timeout=1800)
+    assert done.returncode == 0, done.stderr[-4000:]
+    results = json.loads(out.read_text(encoding="utf-8"))
+    names = {row["name"] for row in results["rows"]}
+    assert {
+        "open topic list", "open topic page", "open long topic page", "open events list", "open event",
+        "open places list", "open place", "open language picker", "back", "on long topic page, again",
+    } <= names  # fmt: skip
+    judged = {row["goal"]["label"] for row in results["rows"] if "goal" in row}
+    assert set(goals.ISSUE_18) <= judged  # every goal has a figure held against it
+    assert [line["goal"] for line in results["goals"]] == goals.ISSUE_18
+    # Met or missed, each with a figure: never "not judged" for want of the bare app's figures.
+    verdicts = [line["verdict"] for line in results["goals"]]
+    assert all(verdict.startswith(("met: ", "missed: ")) for verdict in verdicts), verdicts
+    assert "Goals of issue 18" in done.stdout and "CPU affinity: " in done.stdout
+    assert results["machine"]["affinity"]["cpus"] == sorted(os.sched_getaffinity(0))
