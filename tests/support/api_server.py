@@ -26,6 +26,7 @@ from typing import Literal, Self
 from urllib.parse import urlsplit
 
 from kiosk.config import Settings
+from tests.support.conformance import conformance_dir
 
 Fault = Literal[
     "timeout", "reset", "500", "503", "429", "malformed", "truncated", "wrong_shape", "huge",
@@ -55,12 +56,20 @@ def gzip_bomb() -> bytes:
     return _bomb
 
 
+#: Ports held bound (never listening) for the life of the test process, so no other server gets them.
+_REFUSING: list[socket.socket] = []
+
+
 def free_port_url() -> str:
-    """An http:// URL on 127.0.0.1 where nothing listens: connections are refused."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    return f"http://127.0.0.1:{port}"
+    """An http:// URL on 127.0.0.1 where nothing listens: connections are refused.
+
+    The port stays bound without listening, so a server started by a test beside this one (another
+    pytest worker) cannot take it in the meantime.
+    """
+    probe = socket.socket()
+    probe.bind(("127.0.0.1", 0))
+    _REFUSING.append(probe)
+    return f"http://127.0.0.1:{probe.getsockname()[1]}"
 
 
 @dataclass(frozen=True)
@@ -320,17 +329,10 @@ def read_routes(directory: Path) -> dict[str, bytes]:
 
 # -- for the tests of the client and the sync ---------------------------------------------------
 
-SHARED = Path(__file__).resolve().parents[2].parent / "shared"
-CONFORMANCE = SHARED / "conformance" / "integreat"
-
 
 def conformance_routes() -> dict[str, bytes]:
     """The conformance files by route; skips the test when ``shared/`` is not beside the repository."""
-    import pytest
-
-    if not (CONFORMANCE / "routes.json").is_file():
-        pytest.skip(f"conformance files not found at {CONFORMANCE} (a checkout of shared/ beside the repo)")
-    return read_routes(CONFORMANCE)
+    return read_routes(conformance_dir())
 
 
 def sync_settings(

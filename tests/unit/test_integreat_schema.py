@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import copy
-import json
 import logging
 from datetime import datetime, time
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -23,12 +21,12 @@ from kiosk.sources.integreat.schema import (
     parse_places,
     parse_region,
 )
-
-CONFORMANCE = Path(__file__).resolve().parents[3] / "shared" / "conformance" / "integreat"
+from tests.support.conformance import conformance_dir, conformance_json
 
 
 def load(name: str) -> Any:
-    return json.loads((CONFORMANCE / name).read_text(encoding="utf-8"))
+    """A conformance file, parsed; the test skips when shared/ is not beside the repository."""
+    return conformance_json(name)
 
 
 # -- languages and region ----------------------------------------------------------------------
@@ -181,7 +179,7 @@ def test_wrong_shape_raises_schema_error(data: Any) -> None:
 
 
 def test_raw_json_bytes_are_read_too() -> None:
-    raw = (CONFORMANCE / "augsburg_de_pages.json").read_bytes()
+    raw = (conformance_dir() / "augsburg_de_pages.json").read_bytes()
     assert parse_pages(raw) == parse_pages(load("augsburg_de_pages.json"))
     assert parse_pages([]) == []
     with pytest.raises(SchemaError):
