@@ -165,6 +165,42 @@ class SlotSettings(_Section):
         return self.base_url is not None and self.office_id is not None and bool(self.service_ids)
 
 
+_HOST_NAME = (
+    r"^(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$"
+)
+
+
+class PrinterSettings(_Section):
+    """A receipt printer for take-home slips (ESC/POS); without ``connection`` no print button is shown."""
+
+    connection: Literal["usb", "network", "file"] | None = None
+    host: str = Field(default="", pattern=_HOST_NAME + "|^$")
+    port: int = Field(default=9100, ge=1, le=65535)
+    device: Path | None = None
+    usb_vendor_id: int | None = Field(default=None, ge=1, le=0xFFFF)
+    usb_product_id: int | None = Field(default=None, ge=1, le=0xFFFF)
+    #: A python-escpos capability profile (``kiosk doctor`` says whether it is known).
+    profile: str = Field(default="default", pattern=r"^[A-Za-z0-9_.-]{1,40}$")
+    #: 384 dots for 58 mm paper, 576 for 80 mm.
+    width_dots: Literal[384, 576] = 576
+    timeout_s: float = Field(default=5, gt=0, le=30)
+
+    @model_validator(mode="after")
+    def _complete(self) -> PrinterSettings:
+        if self.connection == "network" and not self.host:
+            raise ValueError('connection = "network" needs host (and port, default 9100)')
+        if self.connection == "file" and self.device is None:
+            raise ValueError('connection = "file" needs device, such as "/dev/usb/lp0"')
+        if self.connection == "usb" and (self.usb_vendor_id is None or self.usb_product_id is None):
+            raise ValueError('connection = "usb" needs usb_vendor_id and usb_product_id (see lsusb)')
+        return self
+
+    @property
+    def enabled(self) -> bool:
+        """True when a printer is configured, so the kiosk offers to print."""
+        return self.connection is not None
+
+
 def _xdg(env_name: str, fallback: str) -> Path:
     base = os.environ.get(env_name) or str(Path.home() / fallback)
     return Path(base) / "kiosk"
@@ -200,6 +236,7 @@ class Settings(BaseSettings):
     staff: StaffSettings = Field(default_factory=StaffSettings)
     paths: PathSettings = Field(default_factory=PathSettings)
     slots: SlotSettings = Field(default_factory=SlotSettings)
+    printer: PrinterSettings = Field(default_factory=PrinterSettings)
 
     @classmethod
     def settings_customise_sources(

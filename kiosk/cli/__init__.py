@@ -22,6 +22,8 @@ SUBCOMMANDS: dict[str, str] = {
     "qr": "print the QR code for TEXT, to test a screen with a phone: qr TEXT",
     "i18n": "translations: i18n extract|update|add LANG|compile|stats|check",
     "staff": "staff tools: staff set-pin",
+    "print-test": "print a test slip on the configured receipt printer: print-test [--language CODE]",
+    "slots": "free appointments the slot source tells right now, per service: slots [--json]",
 }
 
 
@@ -44,8 +46,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
     # Each subcommand parses the rest of the line itself.
     if args[:1] and args[0] in SUBCOMMANDS:
-        module = importlib.import_module(f"kiosk.cli.{args[0]}")
-        command: Callable[[list[str]], int] = getattr(module, f"{args[0]}_command")
+        name = args[0].replace("-", "_")
+        module = importlib.import_module(f"kiosk.cli.{name}")
+        command: Callable[[list[str]], int] = getattr(module, f"{name}_command")
         return command(args[1:])
     options = _parser().parse_args(args)
     from kiosk.cli.run import run_command

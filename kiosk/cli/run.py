@@ -55,10 +55,10 @@ def run_kiosk(settings: Settings, *, dev: bool = False) -> int:
     except StoreError as error:
         log.error("content store unavailable, showing the bundled content: %s", error)
         store = None
-    # The default language (and the fallbacks) first; the rest load in the background once the
-    # welcome screen is up, so a large region does not delay the first frame.
-    first = [settings.display.default_language, *(c for c in ("de", "en") if c in settings.display.languages)]
-    content = content_at_start(settings, store, list(dict.fromkeys(first))) if store else None
+    # Only what the welcome screen shows (our office: the places of the default language); the rest
+    # loads in the background once the welcome screen is up, so a large region does not delay it.
+    first = [settings.display.default_language]
+    content = content_at_start(settings, store, first, kinds=("locations",)) if store else None
     runtime = Runtime(store=store, notifier=Notifier.from_environ(), build_background=background(settings))
     usage_store: UsageStore | None
     try:

@@ -9,7 +9,7 @@ from typing import NamedTuple
 
 from kiosk.config import Settings
 from kiosk.content.models import RegionContent
-from kiosk.store import LANGUAGES, Source, Store, StoreError
+from kiosk.store import KINDS, LANGUAGES, Kind, Source, Store, StoreError
 
 log = logging.getLogger("kiosk.sync")  # one logger for the package: what staff filter the journal by
 
@@ -48,20 +48,21 @@ def content_age(store: Store, region: str, language: str | None = None) -> Conte
 
 
 def content_at_start(
-    settings: Settings, store: Store, languages: Sequence[str] | None = None
+    settings: Settings, store: Store, languages: Sequence[str] | None = None, kinds: Sequence[Kind] = KINDS
 ) -> RegionContent | None:
-    """What to show at start: the configured region from the store (seeded from the snapshot if empty)."""
+    """What to show at start: the configured region from the store (seeded from the snapshot if empty);
+    only ``kinds`` of it if given (the rest loads once the first frame is up)."""
     try:
         store.seed_from_snapshot()
     except StoreError as error:
         log.warning("cannot seed the content store from the snapshot: %s", error)
     wanted = list(languages if languages is not None else settings.display.languages)
     try:
-        content = store.load_region(settings.api.region, wanted)
+        content = store.load_region(settings.api.region, wanted, kinds)
         if content is None:
             for region in store.regions():
                 if region != settings.api.region and store.provenance(region)[0] == "snapshot":
-                    content = store.load_region(region, wanted)
+                    content = store.load_region(region, wanted, kinds)
                     break
     except StoreError as error:  # the caller shows the bundled snapshot instead
         log.error("cannot read the content store, showing the bundled content: %s", error)

@@ -183,6 +183,7 @@ class KioskApp(ReportsFailedWorkers, App[None]):
         # Loaded content is frozen out of the garbage collector's sight (a full collection over it
         # pauses the UI for a noticeable moment); the old content must be thawed to be freed.
         gc.unfreeze()
+        was_partial = any(not loaded.complete for loaded in self.content.by_language.values())
         self.content = content
         self._libraries = {}
         gc.collect()
@@ -190,7 +191,12 @@ class KioskApp(ReportsFailedWorkers, App[None]):
         self.content_generation += 1
         self.runtime.forget_status()
         self.report_status()
-        self.runtime.search.current(content)  # ready before the first visitor searches
+        if all(loaded.complete for loaded in content.by_language.values()):
+            self.runtime.search.current(content)  # ready before the first visitor searches
+        screen = self.screen
+        if was_partial and isinstance(screen, KioskScreen):
+            # A visitor quicker than the start-up's loading saw a screen with part of the content.
+            self.call_later(screen.relabel)
 
     # -- lifecycle ----------------------------------------------------------------------------------
     def on_mount(self) -> None:
@@ -216,12 +222,15 @@ class KioskApp(ReportsFailedWorkers, App[None]):
             self.set_interval(interval, notifier.watchdog)
         store = self.runtime.store
         if store is not None:
-            missing = [
-                code for code in self.settings.display.languages if code not in self.content.by_language
-            ]
-            if missing:
-                self._load_languages(store, missing)
-        self.runtime.search.current(self.content)  # ready before the first visitor searches
+            loaded = self.content.by_language
+            wanted = [c for c in self.settings.display.languages if c not in loaded or not loaded[c].complete]
+            # The visitor's likely languages first (the default and the fallbacks), then the others.
+            first = [c for c in wanted if c in (self.settings.display.default_language, "de", "en")]
+            rest = [c for c in wanted if c not in first]
+            if wanted:
+                self._load_languages(store, [batch for batch in (first, rest) if batch])
+        if all(loaded.complete for loaded in self.content.by_language.values()):
+            self.runtime.search.current(self.content)  # ready before the first visitor searches
         self.run_worker(self._start_background(), name="background", group="background")
 
     async def _start_background(self) -> None:
@@ -240,9 +249,10 @@ class KioskApp(ReportsFailedWorkers, App[None]):
             self.run_worker(sender.run(), name="feedback", group="feedback-outbox", exclusive=True)
 
     @work(thread=True, group="languages", exclusive=True, exit_on_error=False)
-    def _load_languages(self, store: Store, codes: list[str]) -> None:
-        content = load_more_languages(store, self.content, codes)
-        self.call_from_thread(self.offer_content, content)
+    def _load_languages(self, store: Store, batches: list[list[str]]) -> None:
+        for codes in batches:
+            content = load_more_languages(store, self.content, codes)
+            self.call_from_thread(self.offer_content, content)
 
     def reload_from_disk(self) -> None:
         """SIGHUP: new settings and translations, without disturbing the visitor on screen."""

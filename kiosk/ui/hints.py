@@ -46,6 +46,10 @@ def next_code() -> Hint:
     return Hint(_("C next code"), ("c",))
 
 
+def print_slip() -> Hint:
+    return Hint(_("P print"), ("p",))
+
+
 def frame() -> list[Hint]:
     """What every visitor screen offers: back, the start page, another language."""
     return [back(), start_page(), language()]

@@ -126,10 +126,11 @@ class Runtime:
 
 
 def load_more_languages(store: Store, content: RegionContent, codes: list[str]) -> RegionContent:
-    """``content`` with the languages in ``codes`` read from the store too (runs in a worker thread)."""
+    """``content`` with the languages in ``codes`` read from the store too, in full where only part of
+    them was loaded (runs in a worker thread)."""
     by_language: dict[str, LanguageContent] = dict(content.by_language)
     for code in codes:
-        if code in by_language:
+        if code in by_language and by_language[code].complete:
             continue
         try:
             loaded = store.load_language(content.region, code)

@@ -12,9 +12,11 @@ from textual.screen import Screen
 
 from kiosk.ui import hints
 from kiosk.ui.destinations import SearchAt
+from kiosk.ui.hints import Hint, next_code, print_slip
 from kiosk.ui.messages import Open
 from kiosk.ui.widgets.choices import ChoiceList
 from kiosk.ui.widgets.chrome import HeaderBar, StatusLine
+from kiosk.ui.widgets.takehome import CodeDeck
 from kiosk.ui.workers import ReportsFailedWorkers
 
 if TYPE_CHECKING:
@@ -45,6 +47,10 @@ class KioskScreen(ReportsFailedWorkers, Screen[None]):
     BINDINGS = [
         Binding("escape,backspace", "back", show=False),
         Binding("slash,f3", "search", show=False),
+        # The take-home panel (kiosk.ui.widgets.takehome), where a screen has one.
+        Binding("c", "next_code", show=False),
+        Binding("0", "enlarge_code", show=False),
+        Binding("p", "print_slip", show=False),
     ]
     show_back = True
     # Focus is placed by focus_first; Textual's default would focus the first header button.
@@ -156,6 +162,33 @@ class KioskScreen(ReportsFailedWorkers, Screen[None]):
 
     def action_back(self) -> None:
         self.kiosk.go_back()
+
+    def deck_hints(self) -> list[Hint]:
+        """C when the screen's code panel offers several codes, P when a printer can print the item."""
+        deck: CodeDeck | None = getattr(self, "code_deck", None)
+        if deck is None:
+            return []
+        offers = deck.usable()
+        shown = [next_code()] if len(offers) > 1 else []
+        if self.kiosk.settings.printer.enabled and any(offer.slip for offer in offers):
+            shown.append(print_slip())
+        return shown
+
+    def _deck(self) -> CodeDeck | None:
+        decks = list(self.query(CodeDeck))
+        return decks[0] if decks and decks[0].display else None
+
+    def action_next_code(self) -> None:
+        if (deck := self._deck()) is not None:
+            deck.show_next()
+
+    def action_enlarge_code(self) -> None:
+        if (deck := self._deck()) is not None:
+            deck.enlarge()
+
+    def action_print_slip(self) -> None:
+        if (deck := self._deck()) is not None:
+            deck.print_slip()
 
     def action_search(self) -> None:
         self.post_message(Open(SearchAt()))

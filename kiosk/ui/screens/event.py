@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 
 from kiosk.content.html import html_to_text
@@ -19,8 +18,9 @@ from kiosk.qr import calendar_text
 from kiosk.ui import hints
 from kiosk.ui.destinations import EventAt
 from kiosk.ui.screens.base import KioskScreen
-from kiosk.ui.widgets.code_deck import Code, DeckButtons, HandOffDeck, allowed
 from kiosk.ui.widgets.feedback import feedback_bar
+from kiosk.ui.widgets.takehome import CodeDeck
+from kiosk.ui.widgets.takehome_offers import event_offers
 from kiosk.ui.widgets.text import Prose
 from kiosk.ui.wording import when
 
@@ -32,8 +32,6 @@ _ROWS_TAKEN = 3 + 1 + 1 + 1
 class EventScreen(KioskScreen):
     """An event in full; C switches between the calendar code and the event page's code."""
 
-    BINDINGS = [Binding("c", "next_code", show=False)]
-
     def __init__(self, to: EventAt) -> None:
         super().__init__()
         self.occurrence = to.occurrence
@@ -42,8 +40,7 @@ class EventScreen(KioskScreen):
         return self.occurrence.event.title
 
     def hints(self) -> list[hints.Hint]:
-        several = len(allowed(self.codes(), self.kiosk.link_policy)) > 1
-        return [hints.scroll(), *([hints.next_code()] if several else []), *hints.frame()]
+        return [hints.scroll(), *self.deck_hints(), *hints.frame()]
 
     def on_mount(self) -> None:
         super().on_mount()
@@ -54,36 +51,44 @@ class EventScreen(KioskScreen):
         width, height = self.app.size
         return max(1, min(int(width * SIDE_SHARE) - 2, 2 * (height - _ROWS_TAKEN)))
 
-    def codes(self) -> list[Code]:
-        ical = calendar_text(self.occurrence, self.kiosk.link_policy.max_length, self.code_room())
-        return [
-            Code(ical, _("Add to your calendar"), _("Calendar"), "vevent", payload="vevent"),
-            Code(self.occurrence.event.url, _("Event page"), _("Event page"), "event"),
-        ]
+    def meeting_code(self) -> bool:
+        """Whether the online event's meeting link may become a code (the link policy decides)."""
+        link = self.occurrence.event.meeting_url
+        return bool(link) and self.kiosk.link_policy.qr_target(link) is not None
 
     def compose_body(self) -> ComposeResult:
         event = self.occurrence.event
-        codes = self.codes()
+        calendar = calendar_text(self.occurrence, self.kiosk.link_policy.max_length, self.code_room())
+        meeting = self.occurrence.event.meeting_url if self.meeting_code() else ""
+        deck = self.code_deck = CodeDeck(event_offers(self.kiosk, self.occurrence, calendar, meeting))
+        # Promise the calendar only where its code fits this terminal (at 80 x 24 it does not).
+        offered = {offer.kind for offer in deck.usable()}
         with Horizontal(id="page-layout"):
             with VerticalScroll(id="body", can_focus=True):
                 yield Prose(Text(when(self.occurrence), style="bold"), classes="when")
+                if event.only_weekdays:
+                    yield Prose(_("Monday to Friday only"), classes="weekdays")
                 where = " · ".join(p for p in (event.place_name, event.address.one_line()) if p)
                 if where:
                     yield Prose(where, classes="address")
-                yield Prose(
-                    _("Scan the code with your phone's camera to add this date to your calendar."),
-                    classes="block",
-                )
-                yield DeckButtons("codes", codes)
+                if event.meeting_url:
+                    online = (
+                        _("Online: scan the code for the meeting link.")
+                        if self.meeting_code()
+                        else _("Online. Please ask at the office for the meeting link.")
+                    )
+                    yield Prose(Text(online, style="bold"), classes="online")
+                if "vevent" in offered:
+                    yield Prose(
+                        _("Scan the code with your phone's camera to add this date to your calendar."),
+                        classes="block",
+                    )
                 description = html_to_text(event.content_html) or event.excerpt
                 if description:
                     yield Prose(description, classes="block")
                 shown = next((s for s in self.kiosk.library.events() if s.item.id == event.id), None)
                 yield feedback_bar(self.kiosk, "event", shown)
-            with Vertical(id="side") as side:
+            with Vertical(id="side", classes="codes") as side:
                 # Inline, because the shared stylesheet keeps the side to half the width.
-                side.styles.max_width = f"{int(SIDE_SHARE * 100)}%"
-                yield HandOffDeck(codes, id="codes")
-
-    def action_next_code(self) -> None:
-        self.query_one("#codes", HandOffDeck).show_next()
+                side.styles.width = side.styles.max_width = f"{int(SIDE_SHARE * 100)}%"
+                yield deck

@@ -11,7 +11,6 @@ from datetime import date, datetime
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 
 from kiosk.clock import BERLIN
@@ -25,9 +24,11 @@ from kiosk.ui.destinations import HoursAt
 from kiosk.ui.messages import Open
 from kiosk.ui.screens.base import KioskScreen
 from kiosk.ui.widgets.choices import Choice, ChoiceData, ChoiceList
-from kiosk.ui.widgets.code_deck import Code, DeckButtons, HandOffDeck, allowed
+from kiosk.ui.widgets.code_deck import Code, DeckButtons, allowed
 from kiosk.ui.widgets.free_appointments import FreeAppointments
 from kiosk.ui.widgets.hours import place_hours
+from kiosk.ui.widgets.takehome import CodeDeck
+from kiosk.ui.widgets.takehome_offers import hours_offers
 from kiosk.ui.widgets.text import Prose
 from kiosk.ui.wording import describe_status, in_other_language
 
@@ -48,8 +49,6 @@ def phones_and_emails(place: Place) -> tuple[list[str], list[str]]:
 
 class HoursScreen(KioskScreen):
     """One place's hours (our office's without ``place_id``) and every way to book, as QR codes."""
-
-    BINDINGS = [Binding("c", "next_code", show=False)]
 
     def __init__(self, to: HoursAt | None = None) -> None:
         super().__init__()
@@ -78,13 +77,10 @@ class HoursScreen(KioskScreen):
         return place.name
 
     def hints(self) -> list[hints.Hint]:
-        place = self.place()
         shown = [hints.scroll()]
         if self.others:
             shown.append(hints.Hint(_("1–9 other places"), hints.DIGITS[: len(self.others)]))
-        if place is not None and len(allowed(self.booking_codes(place), self.kiosk.link_policy)) > 1:
-            shown.append(hints.next_code())
-        return shown + hints.frame()
+        return [*shown, *self.deck_hints(), *hints.frame()]
 
     def compose(self) -> ComposeResult:
         # The list of other places decides the hints, which the frame draws before the body.
@@ -147,8 +143,12 @@ class HoursScreen(KioskScreen):
                 yield from self.hours_part(place, now)
                 yield from self.appointments_part(place, codes)
                 yield from self.other_places_list()
-            with Vertical(id="side"):
-                yield HandOffDeck(codes, id="booking")
+            with Vertical(id="side", classes="codes"):
+                # The place to take home first (its text, else the office's phone), then how to book.
+                self.code_deck = CodeDeck(
+                    [*hours_offers(self.kiosk, place), *(code.offer() for code in codes)], id="booking"
+                )
+                yield self.code_deck
 
     def hours_part(self, place: Place, now: datetime) -> ComposeResult:
         if place.temporarily_closed:
@@ -173,10 +173,20 @@ class HoursScreen(KioskScreen):
                 _("On days marked “by appointment only”, please make an appointment first."), classes="block"
             )
         phones, emails = phones_and_emails(place)
-        if codes or phones or emails:
+        booking = any(code.kind == "booking" for code in allowed(codes, self.kiosk.link_policy))
+        if booking:
             yield Prose(
                 _(
                     "To make an appointment, call, write an e-mail or use the booking page. "
+                    "Scan a code with your phone's camera: you never type anything here."
+                ),
+                classes="block",
+            )
+        elif codes or phones or emails:
+            # Promise only what the codes offer (issue 14, defect 5): no booking page, no word of one.
+            yield Prose(
+                _(
+                    "To make an appointment, call or write an e-mail. "
                     "Scan a code with your phone's camera: you never type anything here."
                 ),
                 classes="block",
@@ -252,8 +262,3 @@ class HoursScreen(KioskScreen):
         number = event.choice.number
         if 1 <= number <= len(self.others):
             self.post_message(Open(HoursAt(self.others[number - 1].item.id)))
-
-    def action_next_code(self) -> None:
-        decks = list(self.query("#booking").results(HandOffDeck))
-        if decks:
-            decks[0].show_next()

@@ -6,7 +6,6 @@ from rich.style import Style
 from rich.text import Text
 from textual import events
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 
 from kiosk.content.html import Block, Document, html_to_document
@@ -17,10 +16,14 @@ from kiosk.ui.destinations import LinkAt, PageAt
 from kiosk.ui.messages import Open
 from kiosk.ui.screens.base import KioskScreen
 from kiosk.ui.widgets.feedback import feedback_bar
-from kiosk.ui.widgets.handoff import HandOff, enlarge_code
+from kiosk.ui.widgets.page_text import PageText, Paragraph
+from kiosk.ui.widgets.takehome import CodeDeck
+from kiosk.ui.widgets.takehome_offers import page_offers
 from kiosk.ui.widgets.text import Prose
 
 HEADING = Style(bold=True, underline=True)
+HEADING_LOOK = "page-text--heading"
+NOTICE = "page-text--notice"
 
 
 def block_text(block: Block) -> Text:
@@ -41,8 +44,6 @@ def block_text(block: Block) -> Text:
 class PageScreen(KioskScreen):
     """One help topic, scrollable; keys 1–9 show the numbered links as QR codes."""
 
-    BINDINGS = [Binding("0", "enlarge_code", show=False)]
-
     def __init__(self, to: PageAt) -> None:
         super().__init__()
         self.key = to.key
@@ -58,7 +59,7 @@ class PageScreen(KioskScreen):
     def hints(self) -> list[hints.Hint]:
         links = self.document.links
         shown = [hints.Hint(_("1–9 link as QR code"), hints.DIGITS[: len(links)])] if links else []
-        return [hints.scroll(), *shown, *hints.frame()]
+        return [hints.scroll(), *shown, *self.deck_hints(), *hints.frame()]
 
     def compose_body(self) -> ComposeResult:
         shown = self.kiosk.library.page(self.key)
@@ -68,26 +69,35 @@ class PageScreen(KioskScreen):
         self.document = html_to_document(shown.item.content_html)
         with Horizontal(id="page-layout"):
             with VerticalScroll(id="body", can_focus=True):
-                if shown.language != self.kiosk.language:
-                    yield Prose(
-                        _("This page is not available in your language. It is shown in {language}.").format(
-                            language=name_in(shown.language, self.kiosk.language)
-                        ),
-                        classes="notice",
-                    )
-                for block in self.document.blocks:
-                    yield Prose(block_text(block), classes=f"block block-{block.kind}")
-                if self.document.links:
-                    yield Prose(
-                        Text(_("Links on this page"), style="bold underline"), classes="block-heading"
-                    )
-                    for link in self.document.links:
-                        yield Prose(f"{link.number}  {link.text or link.url}\n    {link.url}", classes="link")
+                # One widget for the whole text, drawing only the lines in view: a long page costs
+                # what a screenful costs.
+                yield PageText(self.paragraphs(shown.language), id="page-text")
                 yield feedback_bar(self.kiosk, "page", shown)
-            hand_off = HandOff(shown.item.url, _("Take this page with you"), kind="page", fill=True)
-            if hand_off.target() is not None:
-                with Vertical(id="side", classes="codes"):
-                    yield hand_off
+            with Vertical(id="side", classes="codes"):
+                self.code_deck = CodeDeck(page_offers(self.kiosk, shown))
+                yield self.code_deck
+
+    def paragraphs(self, language: str) -> list[Paragraph]:
+        """The page as the text widget shows it: the notice, the blocks, the links; with their spacing."""
+        found: list[Paragraph] = []
+        if language != self.kiosk.language:
+            notice = _("This page is not available in your language. It is shown in {language}.")
+            found.append(
+                Paragraph(Text(notice.format(language=name_in(language, self.kiosk.language))), NOTICE)
+            )
+        for block in self.document.blocks:
+            if block.kind == "heading":
+                found.append(Paragraph(block_text(block), HEADING_LOOK, above=1, below=1))
+            else:
+                found.append(Paragraph(block_text(block), below=0 if block.kind == "item" else 1))
+        if self.document.links:
+            title = Text(_("Links on this page"), style="bold underline")
+            found.append(Paragraph(title, HEADING_LOOK, above=1, below=1))
+            found += [
+                Paragraph(Text(f"{link.number}  {link.text or link.url}\n    {link.url}"))
+                for link in self.document.links
+            ]
+        return found
 
     def on_mount(self) -> None:
         super().on_mount()
@@ -108,6 +118,3 @@ class PageScreen(KioskScreen):
         if 1 <= number <= len(links):
             event.stop()
             self.post_message(Open(LinkAt(links[number - 1].url, links[number - 1].text)))
-
-    def action_enlarge_code(self) -> None:
-        enlarge_code(self)

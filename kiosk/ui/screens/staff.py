@@ -75,6 +75,7 @@ class StaffScreen(Screen[None]):
         self.usage: dict[str, int] | None = None
         self.usage_checked = False
         self.translation_problems: list[str] = []
+        self.printer_state: tuple[str, str] | None = None
 
     @property
     def kiosk(self) -> KioskApp:
@@ -89,6 +90,8 @@ class StaffScreen(Screen[None]):
             yield self._line(self.sync_line or self._last_refresh())
             yield self._line(_("Content API"), "h")
             yield self._line(self.api_line or _("Checking…"))
+            yield self._line(_("Printer"), "h")
+            yield self._line(*self._printer_line())
             yield self._line(_("Translations"), "h")
             yield from self._translation_lines()
             yield self._line(_("Today"), "h")
@@ -108,6 +111,7 @@ class StaffScreen(Screen[None]):
         self.query_one("#staff-leave", Button).focus()
         self.check_api_now()
         self.read_usage()
+        self.check_printer_now()
 
     # -- what the screen says -----------------------------------------------------------------------
     def _content_lines(self) -> list[Prose]:
@@ -134,6 +138,16 @@ class StaffScreen(Screen[None]):
                 text = _("{language}: from the city API, confirmed {age}").format(language=name, age=age)
             lines.append(self._line(text))
         return lines
+
+    def _printer_line(self) -> tuple[str, str]:
+        if not self.kiosk.settings.printer.enabled:
+            return _("No printer configured: visitors see no print button."), ""
+        if self.printer_state is None:
+            return _("Checking…"), ""
+        status, line = self.printer_state
+        if status == "FAIL":
+            return _("Not working: {why}").format(why=line), "!"
+        return _("Ready: {what}").format(what=line), "" if status == "OK" else "!"
 
     def _last_refresh(self) -> str:
         syncer = self.kiosk.runtime.syncer
@@ -201,6 +215,18 @@ class StaffScreen(Screen[None]):
             self.api_line = _("Not reachable: {why}").format(why=result.reason)
         else:
             self.api_line = _("Reachable: {what}").format(what=result.reason)
+        await self.redraw()
+
+    @work(exclusive=True, group="staff-printer", exit_on_error=False)
+    async def check_printer_now(self) -> None:
+        """Ask the printer how it is (paper, cover) off the UI thread; a silent one takes a few seconds."""
+        settings = self.kiosk.settings.printer
+        if not settings.enabled:
+            return
+        from kiosk.printing.device import describe_state, printer_state
+
+        state = await asyncio.to_thread(printer_state, settings)
+        self.printer_state = describe_state(settings, state)
         await self.redraw()
 
     @work(exclusive=True, group="staff-usage", exit_on_error=False)

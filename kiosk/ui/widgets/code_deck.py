@@ -1,5 +1,8 @@
-"""Several QR codes in the space of one: a lobby terminal has room for one readable code beside the
-text, so the codes on offer share one place; :class:`DeckButtons` pick which one shows."""
+"""Large buttons that pick which code a :class:`~kiosk.ui.widgets.takehome.CodeDeck` shows.
+
+A lobby terminal has room for one readable QR code beside the text, so the codes on offer share one
+place; on a touch screen these buttons pick one, as C does on the keyboard.
+"""
 
 from __future__ import annotations
 
@@ -8,11 +11,11 @@ from typing import Literal
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.containers import Grid, Vertical
+from textual.containers import Grid
 from textual.widgets import Button
 
 from kiosk.qr import LinkPolicy, QRPayload
-from kiosk.ui.widgets.handoff import HandOff
+from kiosk.ui.widgets.takehome import CodeDeck, Offer
 from kiosk.ui.widgets.text import visual
 
 
@@ -30,6 +33,10 @@ class Code:
     button: str
     kind: str
     payload: Literal["vevent", "vcard"] | None = None
+
+    def offer(self) -> Offer:
+        """The code as a deck's offer."""
+        return Offer(self.caption, self.kind, self.link, payload=self.payload is not None)
 
 
 def allowed(codes: list[Code], policy: LinkPolicy) -> list[Code]:
@@ -49,43 +56,8 @@ def allowed(codes: list[Code], policy: LinkPolicy) -> list[Code]:
     return kept
 
 
-class HandOffDeck(Vertical):
-    """Several QR codes in the space of one; :class:`DeckButtons` (anywhere on the screen) pick which."""
-
-    DEFAULT_CSS = """
-    HandOffDeck { height: auto; width: auto; }
-    """
-
-    def __init__(self, codes: list[Code], *, id: str) -> None:
-        super().__init__(id=id)
-        self.offered = codes
-        self.codes: list[Code] = []
-        self.shown = 0
-
-    def compose(self) -> ComposeResult:
-        self.codes = allowed(self.offered, self.app.link_policy)  # type: ignore[attr-defined]
-        for index, code in enumerate(self.codes):
-            hand_off = HandOff(code.link, code.caption, kind=code.kind, payload=code.payload is not None)
-            hand_off.display = index == self.shown
-            yield hand_off
-
-    def show(self, index: int) -> None:
-        """Show the ``index``-th code (wrapping around) and mark its button."""
-        if not self.codes:
-            return
-        self.shown = index % len(self.codes)
-        for number, hand_off in enumerate(self.query_children(HandOff)):
-            hand_off.display = number == self.shown
-        for buttons in self.screen.query(DeckButtons):
-            if buttons.deck_id == self.id:
-                buttons.mark(self.shown)
-
-    def show_next(self) -> None:
-        self.show(self.shown + 1)
-
-
 class DeckButtons(Grid):
-    """Large buttons, one per code of a :class:`HandOffDeck`; nothing when there is only one code."""
+    """Large buttons, one per code the deck ``deck_id`` offers; nothing when it offers only one."""
 
     DEFAULT_CSS = """
     DeckButtons { grid-size: 3; grid-gutter: 0 1; grid-rows: 3; height: auto; margin: 0 0 1 0; }
@@ -94,7 +66,7 @@ class DeckButtons(Grid):
     """
 
     def __init__(self, deck_id: str, codes: list[Code]) -> None:
-        super().__init__(id=f"{deck_id}-buttons")
+        super().__init__(id=f"{deck_id}-buttons", classes="deck-buttons")
         self.deck_id = deck_id
         self.offered = codes
         self.codes: list[Code] = []
@@ -104,19 +76,22 @@ class DeckButtons(Grid):
         self.display = len(self.codes) > 1
         self.styles.grid_size_columns = max(1, min(3, len(self.codes)))
         for index, code in enumerate(self.codes):
-            yield Button(
-                button_label(code.button, index == 0),
-                id=f"{self.deck_id}-{index}",
-                classes="-chosen" if index == 0 else "",
-            )
+            yield Button(button_label(code.button, False), id=f"{self.deck_id}-{index}")
 
-    def mark(self, index: int) -> None:
-        for number, button in enumerate(self.query(Button)):
-            button.set_class(number == index, "-chosen")
-            button.label = button_label(self.codes[number].button, number == index)
+    def mark(self, data: str) -> None:
+        """Mark the button of the code showing (``data``); none when the deck shows another."""
+        for code, button in zip(self.codes, self.query(Button), strict=False):
+            chosen = code.link == data
+            button.set_class(chosen, "-chosen")
+            button.label = button_label(code.button, chosen)
+
+    def on_mount(self) -> None:
+        for deck in self.screen.query(f"#{self.deck_id}").results(CodeDeck):
+            self.mark(deck.showing())
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         event.stop()
         number = (event.button.id or "").removeprefix(f"{self.deck_id}-")
-        if number.isdigit():
-            self.screen.query_one(f"#{self.deck_id}", HandOffDeck).show(int(number))
+        if number.isdigit() and int(number) < len(self.codes):
+            for deck in self.screen.query(f"#{self.deck_id}").results(CodeDeck):
+                deck.show_code(self.codes[int(number)].link)
