@@ -37,9 +37,11 @@ pytest: $(STAMP)
 
 test: lint typecheck contracts pytest
 
-# Figures with goals beside them, never asserted; writes bench-results.json (about 10 minutes).
+# Figures with goals beside them, never asserted; writes bench-results.json (the notes say how long it took).
+# `make bench BENCH_ARGS="--cpus 0 --profile"` pins it to one core and writes profiles;
+# `taskset -c 0 make bench` pins it from outside (the report says which CPUs it ran on).
 bench: $(STAMP)
-	$(BIN)/python -m benchmarks.run
+	$(BIN)/python -m benchmarks.run $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache

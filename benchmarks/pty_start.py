@@ -171,6 +171,58 @@ def terminal_env(**extra: str) -> dict[str, str]:
     return env
 
 
+def kiosk_env(work: Path, state_dir: Path, **extra: str) -> dict[str, str]:
+    """``terminal_env`` for a kiosk on the store in ``state_dir``: an empty config, caches in ``work``."""
+    config = work / "kiosk.toml"
+    config.write_text("", encoding="utf-8")
+    paths = {"KIOSK_PATHS__STATE_DIR": str(state_dir), "KIOSK_PATHS__CACHE_DIR": str(work / "cache")}
+    return terminal_env(KIOSK_CONFIG=str(config), **paths, **extra)
+
+
+def run_in_pty(
+    command: Sequence[str],
+    *,
+    env: Mapping[str, str] | None = None,
+    size: tuple[int, int] = (120, 40),
+    timeout_s: float = 180.0,
+) -> tuple[int, bytes]:
+    """Run ``command`` to its end in a fresh pty of ``size``, reading (and dropping) what it draws.
+
+    Returns its exit code and the last bytes it wrote; killed (and reported as such) after ``timeout_s``.
+    """
+    master, slave = os.openpty()
+    _set_size(slave, *size)
+    process = subprocess.Popen(
+        list(command), stdin=slave, stdout=slave, stderr=slave, env=dict(env) if env is not None else None,
+        start_new_session=True, close_fds=True,
+    )  # fmt: skip
+    os.close(slave)
+    tail = b""
+    try:
+        deadline = time.perf_counter() + timeout_s
+        while time.perf_counter() < deadline:
+            ready, _w, _x = select.select([master], [], [], 0.1)
+            if not ready:
+                if process.poll() is not None:
+                    break
+                continue
+            try:
+                data = os.read(master, 65536)
+            except OSError:  # EIO: every process on the slave side has gone
+                data = b""
+            if not data:
+                break
+            tail = (tail + data)[-2000:]
+        else:
+            raise TimeoutError(f"{command[0]}: still running after {timeout_s:g} s: {tail[-400:]!r}")
+        return process.wait(timeout=timeout_s), tail
+    finally:
+        if process.poll() is None:
+            process.kill()
+        process.wait()
+        os.close(master)
+
+
 def _cpu_seconds(pid: int) -> float:
     fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime + stime

@@ -3,8 +3,11 @@
     .venv/bin/python -m benchmarks.ui_bench latency --state DIR --out latency.json
     .venv/bin/python -m benchmarks.ui_bench sessions --state DIR --sessions 1000 --out sessions.json
 
-``latency``: navigation and language switches, timed key press -> first (and last) frame of the
-screen they lead to (see ``ui_drive``), then search and garbage-collection pauses. ``sessions``:
+``latency``: navigation (topic list, topic page, the long page, events, places, the language picker,
+back) and language switches through every configured language, timed key press -> first (and last)
+frame of the screen they lead to (see ``ui_drive``); memory once every language was shown; then search
+and garbage-collection pauses. The bare app's screen push and pop run first, in the same process, as
+the floor the navigation goals are relative to. ``sessions``:
 memory and live widgets around a run of visitor sessions that each end in the idle reset; it
 measures no time, so ``benchmarks.run`` runs it beside the sync benchmark.
 """
@@ -17,21 +20,26 @@ import gc
 import json
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import Any
 from zoneinfo import ZoneInfo
 
-from textual.app import App, ComposeResult
-from textual.screen import Screen
-from textual.widgets import Static
-
+from benchmarks.bare_navigation import measure_bare
 from benchmarks.pty_start import peak_rss_mib
 from benchmarks.ui_drive import FrameClock, StepTime, drained, live_objects, press, timed_press, wait_until
 
-#: A Monday morning (the office is open), as in the tests: the same screens every run.
-NOW = datetime(2026, 11, 23, 10, 30, tzinfo=ZoneInfo("Europe/Berlin"))
+#: A Monday morning (the office is open): the same screens every run. Early February, so that the
+#: generated region's events (January to July 2026) fill the next 30 days of the events list.
+NOW = datetime(2026, 2, 2, 10, 30, tzinfo=ZoneInfo("Europe/Berlin"))
+#: Keys of the language picker in the order of its tiles, as a visitor types them (1–9, 0, then letters).
+PICKER_KEYS = "1234567890abcdefghijklmnopqrstuvwxyz"
+#: Home tiles that lead to a list, and what the list and its first entry are called in the figures.
+LISTS = (("3", "open events list", "open event"), ("4", "open places list", "open place"))
+#: The bare app's screen push is nearly free to measure: at least this many rounds, for a steadier p95.
+BARE_ROUNDS = 20
 SIZE = (120, 40)
 Samples = dict[str, list[float]]
 
@@ -86,31 +94,74 @@ async def _navigation(app: Any, clock: FrameClock, rounds: int, samples: Samples
                 _note(samples, "back", step)
 
 
-async def _switch_languages(
-    app: Any, clock: FrameClock, codes: list[str], where: str, cycles: int, samples: Samples
-) -> None:
-    """F2, then a digit: the screen underneath re-renders in that language; then back to the first.
+async def navigate_lists(app: Any, clock: FrameClock, rounds: int, samples: Samples) -> None:
+    """home -> events list -> its first event, and back; home -> places list -> its first place, and back."""
+    from kiosk.ui.widgets.choices import Choice
 
-    The switch counts from the digit to the first frame of the screen underneath composed in the
-    new language (the frames before it still show the old one).
+    for round_no in range(rounds + 1):
+        for tile, list_name, item_name in LISTS:
+            step, screen = await timed_press(app, clock, tile)
+            if round_no:
+                _note(samples, list_name, step)
+            opened = 1
+            if screen.query(Choice):  # an empty list (no events in the window) opens nothing
+                step, _screen = await timed_press(app, clock, "1")
+                opened += 1
+                if round_no:
+                    _note(samples, item_name, step)
+            for _ in range(opened):
+                step, _screen = await timed_press(app, clock, "escape")
+                if round_no:
+                    _note(samples, "back", step)
+
+
+async def switch_languages(
+    app: Any,
+    clock: FrameClock,
+    codes: list[str],
+    where: str,
+    cycles: int,
+    samples: Samples,
+    *,
+    tour: bool = False,
+) -> None:
+    """F2, then the language's key: the screen underneath re-renders in that language.
+
+    Every configured language in turn, each followed by the first language again (``cycles`` times);
+    with ``tour`` each once and the first only at the end, so a long screen is not rebuilt twice as
+    often as needed. The switch counts from the key to the first frame of the screen underneath
+    composed in the new language (the frames before it still show the old one).
     """
+    keys = dict(zip(codes, PICKER_KEYS, strict=False))
+    first, others = codes[0], codes[1:]
+    targets = [*others, first] if tour else [t for code in others for t in (code, first)]
+    seen = {app.language}
+    for _ in range(cycles):
+        for target in targets:
+            kind = "first time" if where == "home" and target not in seen else "again"
+            step = await _switch_to(app, clock, keys[target], target, samples)
+            _note(samples, f"language switch on {where}, {kind}", step)
+            seen.add(target)
+
+
+def relabelled_in(target: str) -> Callable[[Any], bool]:
+    """Whether a frame's screen is the one beneath the picker, composed in ``target`` (a step's end)."""
     from kiosk.ui.screens.language import LanguageScreen
 
-    digits = {code: str(n) for n, code in enumerate(codes, start=1) if n <= 9}
-    first = codes[0]
-    for cycle in range(cycles):
-        for code in list(digits)[1:]:
-            for target in (code, first):
-                step, _picker = await timed_press(app, clock, "f2")
-                _note(samples, "open language picker", step)
+    def relabelled(screen: Any) -> bool:
+        return not isinstance(screen, LanguageScreen) and getattr(screen, "composed_language", "") == target
 
-                def relabelled(screen: Any, target: str = target) -> bool:
-                    return not isinstance(screen, LanguageScreen) and screen.composed_language == target
+    return relabelled
 
-                step, _screen = await timed_press(app, clock, digits[target], relabelled)
-                assert app.language == target, (app.language, target)
-                kind = "first time" if cycle == 0 and target != first and where == "home" else "again"
-                _note(samples, f"language switch on {where}, {kind}", step)
+
+async def _switch_to(app: Any, clock: FrameClock, key: str, target: str, samples: Samples) -> StepTime:
+    """Open the picker (filed as a navigation) and choose ``target``; the switch's time is returned."""
+    step, _picker = await timed_press(app, clock, "f2")
+    _note(samples, "open language picker", step)
+    step, _screen = await timed_press(app, clock, key, relabelled_in(target))
+    if app.language != target:
+        raise RuntimeError(f"key {key!r} on the picker chose {app.language!r}, not {target!r}")
+    return step
 
 
 async def _session(app: Any, monotonic: FakeMonotonic, digit: str) -> None:
@@ -173,17 +224,38 @@ def start_kiosk(state_dir: Path, region: str) -> Kiosk:
     return Kiosk(app, store, monotonic, codes, out)
 
 
-async def _all_languages(kiosk: Kiosk) -> None:
-    """Wait for the background load of the other languages, as a visitor after start-up would meet it."""
+def _languages_in_memory(app: Any) -> int:
+    """How many languages the app holds as loaded content (0 if it keeps them elsewhere)."""
+    return len(getattr(app.content, "by_language", {}))
+
+
+async def settle_start_up(kiosk: Kiosk, settle_s: float = 2.0) -> None:
+    """Wait for the background work after start-up (loading the other languages), as a visitor who
+    arrives a while after the kiosk started would meet it.
+
+    Done when every language is in memory, or when no worker of the app has run for ``settle_s`` (a
+    kiosk that reads content from disk on demand loads nothing up front).
+    """
     app, out = kiosk.app, kiosk.out
     started = time.perf_counter()
-    await wait_until(app, lambda: len(app.content.by_language) == len(kiosk.codes), timeout_s=600)
+    quiet_since = [started]
+
+    def settled() -> bool:
+        now = time.perf_counter()
+        if any(not worker.is_finished for worker in app.workers):
+            quiet_since[0] = now
+        everything = _languages_in_memory(app) == len(kiosk.codes)
+        return everything or now - quiet_since[0] >= settle_s
+
+    await wait_until(app, settled, timeout_s=600)
     out["load_other_languages_s"] = time.perf_counter() - started
-    out["rss_mib"]["every language loaded"] = rss_mib()
-    out["languages_loaded"] = len(app.content.by_language)
+    out["rss_mib"]["after start-up work"] = rss_mib()
+    out["languages_loaded"] = _languages_in_memory(app)
 
 
-async def measure_latency(state_dir: Path, region: str, rounds: int) -> dict[str, Any]:
+async def measure_latency(
+    state_dir: Path, region: str, rounds: int, switch_cycles: int = 2
+) -> dict[str, Any]:
     """Navigation, language switches, the long page, search and GC pauses; raw samples in seconds."""
     from kiosk.ui.screens.page import PageScreen
 
@@ -193,28 +265,34 @@ async def measure_latency(state_dir: Path, region: str, rounds: int) -> dict[str
     clock.install()
     samples: Samples = {}
     async with app.run_test(size=SIZE):
-        await _all_languages(kiosk)
-        progress("every language loaded; navigation")
+        await settle_start_up(kiosk)
+        progress(f"start-up work done ({out['languages_loaded']} languages in memory); navigation")
         await press(app, "space")
         await press(app, "1")
         await _navigation(app, clock, rounds, samples)
-        progress("language switches on the home screen")
-        await _switch_languages(app, clock, codes, "home", 2, samples)
+        progress("events and places")
+        await navigate_lists(app, clock, rounds, samples)
+        progress(f"language switches on the home screen through all {len(codes)} languages")
+        await switch_languages(app, clock, codes, "home", switch_cycles, samples)
         progress("the long topic page")
-        for attempt in range(4):
+        openings = min(rounds, 3) + 1  # the first warms caches, as in every step
+        for attempt in range(openings):
             for key in ("1", "1", "1"):
                 step, screen = await timed_press(app, clock, key)
-            assert isinstance(screen, PageScreen), screen
-            out["long_page_blocks"] = len(screen.document.blocks)
+            if not isinstance(screen, PageScreen):
+                raise RuntimeError(f"1, 1, 1 from home led to {screen!r}, not the long topic page")
+            document = getattr(screen, "document", None)
+            out["long_page_blocks"] = len(getattr(document, "blocks", ()))
             if attempt:
                 _note(samples, "open long topic page", step)
-            if attempt < 3:
+            if attempt < openings - 1:
                 for _ in range(3):
                     await press(app, "escape")
         for _ in range(3):
             await timed_press(app, clock, "pagedown", changes_screen=False)
-        await _switch_languages(app, clock, codes, "long topic page", 1, samples)
-        out["rss_mib"]["after navigation"] = rss_mib()
+        await switch_languages(app, clock, codes, "long topic page", 1, samples, tour=True)
+        out["rss_mib"]["every language shown"] = rss_mib()
+        out["languages_shown"] = len(codes)
         out["peak_rss_mib"] = peak_rss_mib() or float("nan")
     progress("search index and queries")
     out["search"] = _search(app.content, samples)
@@ -233,7 +311,7 @@ async def measure_sessions(state_dir: Path, region: str, sessions: int, warm_up:
     kiosk = start_kiosk(state_dir, region)
     app, out, codes = kiosk.app, kiosk.out, kiosk.codes
     async with app.run_test(size=SIZE):
-        await _all_languages(kiosk)
+        await settle_start_up(kiosk)
         out["live_after_load"] = vars(live_objects())
         await wait_until(app, lambda: isinstance(app.screen, WelcomeScreen))
         digits = [str(n) for n in range(1, min(9, len(codes)) + 1)]
@@ -288,41 +366,6 @@ def _collections(times: int = 3) -> list[float]:
     return pauses
 
 
-class _Page(Screen[None]):
-    def compose(self) -> ComposeResult:
-        yield Static("A page\n" * 20)
-
-
-class _BareNavigation(App[None]):
-    """The floor for navigation: a key pushes a screen with one Static, Escape pops it."""
-
-    BINDINGS: ClassVar = [("1", "open", "open"), ("escape", "close", "close")]
-
-    def compose(self) -> ComposeResult:
-        yield Static("Home")
-
-    def action_open(self) -> None:
-        self.push_screen(_Page())
-
-    def action_close(self) -> None:
-        if len(self.screen_stack) > 1:
-            self.pop_screen()
-
-
-async def measure_bare(rounds: int) -> Samples:
-    app = _BareNavigation()
-    clock = FrameClock(app)
-    clock.install()
-    samples: Samples = {}
-    async with app.run_test(size=SIZE):
-        for round_no in range(rounds + 1):
-            for key, name in (("1", "bare push screen"), ("escape", "bare pop screen")):
-                step, _ = await timed_press(app, clock, key)
-                if round_no:
-                    _note(samples, name, step)
-    return samples
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("part", choices=("latency", "sessions"))
@@ -330,13 +373,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--region", default="benchstadt")
     parser.add_argument("--rounds", type=int, default=20)
     parser.add_argument("--sessions", type=int, default=1000)
+    parser.add_argument("--warm-up", type=int, default=20, help="sessions before the counted ones")
+    parser.add_argument("--switch-cycles", type=int, default=2, help="rounds through the languages on home")
     parser.add_argument("--out", type=Path, required=True)
     args = parser.parse_args(argv)
     if args.part == "sessions":
-        result = asyncio.run(measure_sessions(args.state, args.region, args.sessions))
+        result = asyncio.run(measure_sessions(args.state, args.region, args.sessions, args.warm_up))
     else:
-        bare = asyncio.run(measure_bare(args.rounds))  # first: the kiosk's run leaves a big heap behind
-        result = asyncio.run(measure_latency(args.state, args.region, args.rounds))
+        # The bare app first: the kiosk's run leaves a big heap behind.
+        bare = asyncio.run(measure_bare(max(args.rounds, BARE_ROUNDS), SIZE))
+        result = asyncio.run(measure_latency(args.state, args.region, args.rounds, args.switch_cycles))
         result["samples"].update(bare)
     args.out.write_text(json.dumps(result, indent=1), encoding="utf-8")
     return 0
