@@ -28,6 +28,7 @@ from kiosk.i18n.catalogs import CatalogError, bundled_translations_dir, catalog_
 from kiosk.i18n.checks import PoSyntaxError, parse_po
 from kiosk.sources.integreat.client import FetchError, IntegreatClient, RetryPolicy
 from kiosk.sources.integreat.schema import parse_languages
+from kiosk.speech.system import check_speech
 from kiosk.store import FILE_NAME, Store, StoreError
 from kiosk.sync.status import content_age
 
@@ -377,6 +378,22 @@ def check_systemd(show: SystemdShow = systemctl_show) -> Check:
     return Check("systemd", "OK" if found.get("ActiveState") == "active" else "WARN", described)
 
 
+def check_speech_output(settings: Settings, environ: Mapping[str, str]) -> Check:
+    """Reading aloud can work: espeak-ng, a voice for every language offered, a way to the speakers."""
+    speech = settings.speech
+    found = check_speech(speech.enabled, speech.player, settings.display.languages, environ=environ)
+    if not speech.enabled:
+        return Check("speech", "WARN", "switched off ([speech] enabled = false): the kiosk cannot read aloud")
+    if found.problems:
+        return Check("speech", "WARN", f"{found.reason}; the Read aloud button says speech is unavailable")
+    player = found.player.name if found.player else "?"
+    return Check(
+        "speech",
+        "OK",
+        f"{found.engine}, voices for all {len(settings.display.languages)} languages, audio via {player}",
+    )
+
+
 # -- all together -------------------------------------------------------------------------------
 
 
@@ -401,6 +418,7 @@ def run_checks(
             checks.extend(check_content(settings, now))
         checks.append(asyncio.run(check_api(settings, timeout_s=api_timeout_s)))
         checks.extend(check_translations(settings))
+        checks.append(check_speech_output(settings, environ))
     terminal = check_terminal(stream, environ, terminal_size)
     if terminal is not None:
         checks.append(terminal)
