@@ -60,8 +60,8 @@ async def visitor_session(app: Any, monotonic: FakeMonotonic, language_key: str,
     from kiosk.ui.screens.home import HomeScreen
     from kiosk.ui.screens.idle import IdleScreen
     from kiosk.ui.screens.link import CodeScreen, LinkScreen
-    from kiosk.ui.screens.offices import PlaceScreen
     from kiosk.ui.screens.page import PageScreen
+    from kiosk.ui.screens.place import PlaceScreen
     from kiosk.ui.screens.topics import TopicsScreen
     from kiosk.ui.screens.welcome import WelcomeScreen
     from kiosk.ui.widgets.handoff import HandOff

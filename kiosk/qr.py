@@ -25,6 +25,9 @@ import qrcode
 from qrcode.constants import ERROR_CORRECT_M
 from qrcode.exceptions import DataOverflowError
 
+from kiosk.content.calendar import calendar_forms
+from kiosk.content.recurrence import Occurrence
+
 log = logging.getLogger(__name__)
 
 DEFAULT_ALLOWED_HOSTS = ("integreat.app", "dortmund.de", "diakoniedortmund.de")
@@ -343,3 +346,16 @@ def print_qr(text: str, out: TextIO, *, color: bool = True) -> None:
     for line in text.splitlines() or [""]:
         out.write("".join("\ufffd" if _has_invisible(char) and char != " " else char for char in line))
         out.write("\n")
+
+
+def calendar_text(occurrence: Occurrence, max_length: int, max_modules: int) -> str:
+    """The richest calendar text within ``max_length`` whose code is at most ``max_modules`` wide."""
+    forms = [form for form in calendar_forms(occurrence) if len(form) <= max_length]
+    for form in forms:
+        try:
+            if len(qr_matrix(form)) <= max_modules:
+                return form
+        except ValueError:
+            continue
+    # Nothing fits this screen: the shortest form, which the code widget offers to enlarge.
+    return forms[-1] if forms else calendar_forms(occurrence)[-1]

@@ -37,6 +37,7 @@ class Library:
         self._fallback = self._pick_fallback(content, language)
         self._pages: dict[PageKey, Page] = {}
         self._children: dict[PageKey | None, list[PageKey]] = {}
+        self._linked: dict[PageKey, PageKey] | None = None
         self._build_tree()
 
     @staticmethod
@@ -118,6 +119,33 @@ class Library:
 
     def has_children(self, key: PageKey) -> bool:
         return bool(self._children.get(key))
+
+    def same_page(self, key: PageKey, page: Page | None = None) -> PageKey | None:
+        """Where the page ``key`` (``page`` as another language showed it) is in this library, if anywhere.
+
+        The visitor switched language on a page or a topic list: they want the same item, in their new
+        language where it exists, else where this library shows it (a fallback language).
+        """
+        if key in self._pages:
+            return key
+        if page is not None:
+            own = self._own.language.code if self._own else self.language
+            linked = [(code, t.id) for code, t in page.available_languages.items() if t.id is not None]
+            for candidate in sorted(linked, key=lambda link: link[0] != own):
+                if candidate in self._pages:
+                    return candidate
+        return self._links_back().get(key)
+
+    def _links_back(self) -> dict[PageKey, PageKey]:
+        """Each translation a page here names, to that page: found from the other side of the link."""
+        if self._linked is None:
+            self._linked = {
+                (code, t.id): key
+                for key, page in self._pages.items()
+                for code, t in page.available_languages.items()
+                if t.id is not None
+            }
+        return self._linked
 
     def page(self, key: PageKey) -> Shown[Page] | None:
         page = self._pages.get(key)

@@ -56,3 +56,13 @@ def clean_text(s: str) -> str:
 def one_line(s: str) -> str:
     """``clean_text`` folded onto one line: every run of whitespace becomes one space, ends trimmed."""
     return _WHITESPACE.sub(" ", clean_text(s)).strip()
+
+
+#: How much of an excerpt a tile shows.
+EXCERPT_CHARS = 110
+
+
+def short(text: str, limit: int = EXCERPT_CHARS) -> str:
+    """``text`` on one line, cut at ``limit`` characters with "…"."""
+    text = one_line(text)
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"

@@ -6,20 +6,40 @@ import gc
 import logging
 import time
 from collections.abc import Callable
+from typing import Any
+from weakref import WeakKeyDictionary
 
-from textual import events, work
+from textual import events, on, work
 from textual.app import App
 from textual.binding import Binding
 from textual.screen import Screen
 
 from kiosk.clock import Clock, berlin_now
 from kiosk.config import Settings
-from kiosk.content.library import Library
+from kiosk.content.library import Library, PageKey
 from kiosk.content.models import Direction, RegionContent
 from kiosk.i18n import _, set_language
 from kiosk.i18n.locales import direction as language_direction
 from kiosk.qr import LinkPolicy
 from kiosk.store import Store
+from kiosk.ui.destinations import (
+    CodeAt,
+    Destination,
+    EventAt,
+    EventsAt,
+    HomeAt,
+    HoursAt,
+    LanguagesAt,
+    LinkAt,
+    OfficesAt,
+    PageAt,
+    PinPadAt,
+    PlaceAt,
+    SearchAt,
+    StaffAt,
+    TopicsAt,
+)
+from kiosk.ui.messages import LanguageChosen, Open, WorkerFailed
 from kiosk.ui.runtime import (
     Runtime,
     UsageSink,
@@ -30,21 +50,48 @@ from kiosk.ui.runtime import (
     terminal_gone,
 )
 from kiosk.ui.screens.base import KioskScreen
+from kiosk.ui.screens.event import EventScreen
+from kiosk.ui.screens.events import EventsScreen
+from kiosk.ui.screens.home import HomeScreen
+from kiosk.ui.screens.hours import HoursScreen
 from kiosk.ui.screens.idle import IdleScreen
+from kiosk.ui.screens.language import LanguageScreen
+from kiosk.ui.screens.link import CodeScreen, LinkScreen
+from kiosk.ui.screens.offices import OfficesScreen
+from kiosk.ui.screens.page import PageScreen
+from kiosk.ui.screens.pin_pad import PinPadScreen
+from kiosk.ui.screens.place import PlaceScreen
+from kiosk.ui.screens.search import SearchScreen
+from kiosk.ui.screens.staff import StaffScreen
+from kiosk.ui.screens.topics import TopicsScreen
 from kiosk.ui.screens.welcome import WelcomeScreen
 from kiosk.ui.themes import THEMES
+from kiosk.ui.workers import ReportsFailedWorkers
 
 log = logging.getLogger(__name__)
 
+#: Where each destination leads: the one table of the kiosk's navigation.
+ROUTES: dict[type[Destination], Callable[[Any], Screen[None]]] = {
+    HomeAt: HomeScreen,
+    LanguagesAt: LanguageScreen,
+    TopicsAt: TopicsScreen,
+    PageAt: PageScreen,
+    LinkAt: LinkScreen,
+    CodeAt: CodeScreen,
+    HoursAt: HoursScreen,
+    EventsAt: EventsScreen,
+    EventAt: EventScreen,
+    OfficesAt: OfficesScreen,
+    PlaceAt: PlaceScreen,
+    SearchAt: SearchScreen,
+    PinPadAt: lambda _to: PinPadScreen(),
+    StaffAt: lambda _to: StaffScreen(),
+}
+#: Destinations that take the place of the screen on top instead of going over it.
+REPLACING: frozenset[type[Destination]] = frozenset({StaffAt})
 
-def warm_search_index(app: KioskApp) -> None:
-    """Build the search index in the background so the first visitor to search need not wait."""
-    from kiosk.ui.screens.search import index_for
 
-    index_for(app)
-
-
-class KioskApp(App[None]):
+class KioskApp(ReportsFailedWorkers, App[None]):
     """The lobby kiosk. Nobody leaves it from the visitor's side; idle sessions reset themselves."""
 
     CSS_PATH = "kiosk.tcss"
@@ -93,6 +140,8 @@ class KioskApp(App[None]):
         self._libraries: dict[str, Library] = {}
         self._last_input = monotonic()
         self._corner_taps: list[float] = []
+        #: Which destination each screen on the stack was opened for.
+        self._opened_for: WeakKeyDictionary[Screen[Any], Destination] = WeakKeyDictionary()
         self.link_policy = LinkPolicy.including_api_host(settings.links.allowed_hosts, settings.api.base_url)
         set_language(self.language)
 
@@ -103,9 +152,18 @@ class KioskApp(App[None]):
 
     @property
     def library(self) -> Library:
-        if self.language not in self._libraries:
-            self._libraries[self.language] = Library(self.content, self.language)
-        return self._libraries[self.language]
+        return self.library_in(self.language)
+
+    def library_in(self, language: str) -> Library:
+        """The content as a visitor in ``language`` sees it (built once per content)."""
+        if language not in self._libraries:
+            self._libraries[language] = Library(self.content, language)
+        return self._libraries[language]
+
+    def same_page_in_language(self, key: PageKey, previous: str) -> PageKey | None:
+        """The page a visitor had open in ``previous``, as the current language shows it (None: gone)."""
+        old = self.library_in(previous).page(key)
+        return self.library.same_page(key, old.item if old is not None else None)
 
     def content_status(self) -> str:
         return self.runtime.visitor_status(self.settings, self.language, self.clock(), self.monotonic())
@@ -128,7 +186,7 @@ class KioskApp(App[None]):
         gc.freeze()
         self.content_generation += 1
         self.runtime.forget_status()
-        warm_search_index(self)
+        self.runtime.search.current(content)  # ready before the first visitor searches
 
     # -- lifecycle ----------------------------------------------------------------------------------
     def on_mount(self) -> None:
@@ -161,7 +219,7 @@ class KioskApp(App[None]):
         if syncer is not None:
             syncer.on_new_content = self.offer_content
             self.run_worker(syncer.run(initial_delay_s=5.0), name="sync", group="sync", exclusive=True)
-        warm_search_index(self)
+        self.runtime.search.current(self.content)  # ready before the first visitor searches
         sender = self.runtime.feedback_sender
         if sender is not None:
             self.run_worker(sender.run(), name="feedback", group="feedback-outbox", exclusive=True)
@@ -218,12 +276,10 @@ class KioskApp(App[None]):
 
     def action_staff(self) -> None:
         """Ctrl+F12 or five corner taps: the staff PIN pad (once; never over the idle countdown)."""
-        from kiosk.ui.screens.staff import PinPadScreen, StaffScreen
-
         if isinstance(self.screen, IdleScreen):
             return
         if not any(isinstance(screen, (PinPadScreen, StaffScreen)) for screen in self.screen_stack):
-            self.push_screen(PinPadScreen())
+            self.open(PinPadAt())
 
     def note_activity(self) -> None:
         self._last_input = self.monotonic()
@@ -247,23 +303,58 @@ class KioskApp(App[None]):
         if len(self.screen_stack) > 2:
             self.pop_screen()
 
-    def action_go_home(self) -> None:
-        from kiosk.ui.screens.home import HomeScreen
+    @on(Open)
+    def _on_open(self, message: Open) -> None:
+        message.stop()
+        self.open(message.to)
 
+    def open(self, to: Destination) -> None:
+        """Show the screen for ``to``: over the one on top, or in its place (staff mode after the pad).
+
+        A destination already on top (a double tap, a key held down) is not opened twice.
+        """
+        if self._opened_for.get(self.screen) == to:
+            return
+        screen = ROUTES[type(to)](to)
+        self._opened_for[screen] = to
+        if type(to) in REPLACING:
+            self.switch_screen(screen)
+        else:
+            self.push_screen(screen)
+
+    @on(LanguageChosen)
+    async def _on_language_chosen(self, message: LanguageChosen) -> None:
+        message.stop()
+        picker = self.screen
+        await self.change_language(message.code)
+        self.record("language", language=message.code)
+        if not isinstance(picker, LanguageScreen) or not picker.is_active:
+            return  # taken away meanwhile (Escape, the idle reset)
+        if message.then_home:
+            self.record("session", language=message.code)
+            self.switch_screen(HomeScreen(HomeAt()))
+        else:
+            picker.dismiss(None)
+
+    @on(WorkerFailed)
+    def _on_worker_failed(self, message: WorkerFailed) -> None:
+        """Every failed background task ends here: logged once; the visitor's screen stays calm."""
+        message.stop()
+        worker = message.worker
+        log.error("background task %r failed", worker.name or worker.group, exc_info=worker.error)
+
+    def action_go_home(self) -> None:
         if isinstance(self.screen, (WelcomeScreen, IdleScreen)):
             return
         while len(self.screen_stack) > 2 and not isinstance(self.screen, HomeScreen):
             self.pop_screen()
         if not isinstance(self.screen, HomeScreen):
-            self.push_screen(HomeScreen())
+            self.open(HomeAt())
 
     def action_choose_language(self) -> None:
-        from kiosk.ui.screens.language import LanguageScreen
-        from kiosk.ui.screens.staff import PinPadScreen, StaffScreen
-
         if isinstance(self.screen, (LanguageScreen, IdleScreen, PinPadScreen, StaffScreen)):
             return
-        self.push_screen(LanguageScreen(then_home=isinstance(self.screen, WelcomeScreen)))
+        self.open(LanguagesAt(then_home=isinstance(self.screen, WelcomeScreen)))
 
     def start_over(self) -> None:
         """The visitor pressed "Start over": the same clean slate as an idle reset."""

@@ -10,15 +10,20 @@ import asyncio
 import logging
 import os
 import signal
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from kiosk.config import ConfigError, Settings, load_settings
+from kiosk.clock import Clock
+from kiosk.config import ConfigError, Settings, SlotSettings, load_settings
 from kiosk.content.models import LanguageContent, RegionContent
 from kiosk.i18n import _
 from kiosk.i18n.catalogs import reload as reload_catalogs
 from kiosk.i18n.formatting import format_datetime, format_relative
 from kiosk.ops.notify import Notifier
+from kiosk.ops.pin import PinGuard
+from kiosk.search.live import LiveIndex
+from kiosk.slots import SlotSource
 from kiosk.store import Store, StoreError
 from kiosk.sync.loop import Syncer
 from kiosk.sync.status import content_age
@@ -42,7 +47,41 @@ class Runtime:
     #: Where "Was this helpful?" answers wait until the content API has them.
     outbox: FeedbackOutbox | None = None
     feedback_sender: FeedbackSender | None = None
+    #: The search index of the content shown; built in the background, kept across visitors.
+    search: LiveIndex = field(default_factory=LiveIndex)
+    #: A slot source given from outside (tests); else one is built from ``[slots]`` when first asked.
+    slot_source: SlotSource | None = None
     _status: tuple[float, str, str] | None = None
+    _built_slots: tuple[SlotSettings, SlotSource] | None = None
+    _pin_guard: tuple[str | None, PinGuard] | None = None
+
+    def slots(
+        self, settings: SlotSettings, clock: Clock, monotonic: Callable[[], float]
+    ) -> SlotSource | None:
+        """The free-slot source: the one given, else one built from ``[slots]`` (kept while they hold).
+
+        Kept, so its brief cache serves every visit to the hours screen.
+        """
+        if self.slot_source is not None:
+            return self.slot_source
+        if not settings.enabled:
+            return None
+        built = self._built_slots
+        if built is None or built[0] != settings:
+            from kiosk.slots.zms import ZmsSlotSource  # httpx and the adapter only when slots are on
+
+            built = (settings, ZmsSlotSource.from_settings(settings, clock=clock, monotonic=monotonic))
+            self._built_slots = built
+        return built[1]
+
+    def pin_guard(self, stored: str | None, clock: Clock) -> PinGuard:
+        """The staff PIN guard, kept so that closing and reopening the pad does not lift a lockout;
+        a new one only when the configured hash changed (a reload)."""
+        known = self._pin_guard
+        if known is None or known[0] != stored:
+            known = (stored, PinGuard(stored, clock))
+            self._pin_guard = known
+        return known[1]
 
     def visitor_status(self, settings: Settings, language: str, now: datetime, monotonic: float) -> str:
         """ "Updated 5 minutes ago" / "Offline — content from 12 March, 14:05"; nothing when bundled."""

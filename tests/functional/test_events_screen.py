@@ -12,9 +12,9 @@ from kiosk.config import Settings
 from kiosk.content.models import Address, Event, Language, LanguageContent, RegionContent
 from kiosk.sources.integreat.schema import parse_events, parse_languages
 from kiosk.ui.app import KioskApp
+from kiosk.ui.destinations import EventsAt, HomeAt
 from kiosk.ui.screens.event import EventScreen
 from kiosk.ui.screens.events import EventsScreen
-from kiosk.ui.screens.home import HomeScreen
 from kiosk.ui.widgets.choices import Choice
 from kiosk.ui.widgets.text import Prose
 from tests.conftest import MONDAY_MORNING, FakeMonotonic
@@ -75,9 +75,9 @@ def titles(app: KioskApp) -> list[str]:
 
 
 async def open_events(app: KioskApp, pilot: Any) -> EventsScreen:
-    app.push_screen(HomeScreen())
+    app.open(HomeAt())
     await pilot.pause()
-    app.push_screen(EventsScreen())
+    app.open(EventsAt())
     await pilot.pause()
     assert isinstance(app.screen, EventsScreen)
     return app.screen

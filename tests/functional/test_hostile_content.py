@@ -30,6 +30,7 @@ from kiosk.content.models import RegionContent
 from kiosk.store import Store
 from kiosk.sync.round import sync_once
 from kiosk.ui.app import KioskApp
+from kiosk.ui.destinations import TopicsAt
 from kiosk.ui.screens.base import KioskScreen
 from kiosk.ui.screens.home import HomeScreen
 from kiosk.ui.screens.page import PageScreen
@@ -313,7 +314,7 @@ async def test_ten_thousand_topics_in_one_list(synced: Synced) -> None:
         assert isinstance(topics, TopicsScreen)
         many = next(c for c in topics.query(Choice) if c.data.title == "Ten thousand")
         key = topics.entries[many.number - 1]
-        probe = TopicsScreen((key.language, key.item.id))
+        probe = TopicsScreen(TopicsAt((key.language, key.item.id)))
         probe._attach(app)  # compose only (no mounting), to count the tiles the screen would build
         tiles = sum(len(node.items) for node in _walk(compose(probe)) if isinstance(node, ChoiceList))
         if tiles > MOST_TILES_AT_ONCE:

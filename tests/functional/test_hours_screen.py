@@ -26,10 +26,11 @@ from kiosk.content.models import (
 from kiosk.sources.integreat.schema import parse_languages, parse_places
 from kiosk.sources.snapshot import load_snapshot
 from kiosk.ui.app import KioskApp
-from kiosk.ui.screens.appointments import FreeAppointments
+from kiosk.ui.destinations import HomeAt, HoursAt
 from kiosk.ui.screens.home import HomeScreen
 from kiosk.ui.screens.hours import HoursScreen
 from kiosk.ui.widgets.choices import Choice
+from kiosk.ui.widgets.free_appointments import FreeAppointments
 from kiosk.ui.widgets.text import Prose
 from tests.conftest import MONDAY_MORNING, FakeMonotonic
 from tests.support.qr_screen import decode_screen
@@ -89,9 +90,9 @@ async def open_hours(
     app: KioskApp, pilot: Any, place_id: int | None = None, language: str = "en"
 ) -> HoursScreen:
     await app.change_language(language)
-    app.push_screen(HomeScreen())
+    app.open(HomeAt())
     await pilot.pause()
-    app.push_screen(HoursScreen(place_id))
+    app.open(HoursAt(place_id))
     await pilot.pause()
     assert isinstance(app.screen, HoursScreen)
     return app.screen
@@ -203,11 +204,11 @@ async def test_the_office_leads_to_every_other_place_with_hours(settings: Settin
 
 async def show_every_place(app: KioskApp, pilot: Any, content: RegionContent, languages: list[str]) -> None:
     """Open the hours of every place of ``content`` in each language, one after the other."""
-    app.push_screen(HomeScreen())
+    app.open(HomeAt())
     for language in languages:
         await app.change_language(language)
         for place in content.by_language[language].places:
-            app.push_screen(HoursScreen(place.id))
+            app.open(HoursAt(place.id))
             await pilot.pause()
             assert_hours_shown(app, place)
             app.pop_screen()

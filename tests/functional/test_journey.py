@@ -12,8 +12,9 @@ from kiosk.ui.screens.home import HomeScreen
 from kiosk.ui.screens.hours import HoursScreen
 from kiosk.ui.screens.idle import IdleScreen
 from kiosk.ui.screens.language import LanguageScreen
-from kiosk.ui.screens.offices import OfficesScreen, PlaceScreen
+from kiosk.ui.screens.offices import OfficesScreen
 from kiosk.ui.screens.page import PageScreen
+from kiosk.ui.screens.place import PlaceScreen
 from kiosk.ui.screens.topics import TopicsScreen
 from kiosk.ui.screens.welcome import WelcomeScreen
 from kiosk.ui.widgets.choices import Choice

@@ -16,8 +16,9 @@ from kiosk.ui.app import KioskApp
 from kiosk.ui.screens.home import HomeScreen
 from kiosk.ui.screens.language import LanguageScreen
 from kiosk.ui.screens.link import CodeScreen
-from kiosk.ui.screens.offices import OfficesScreen, PlaceScreen
-from kiosk.ui.screens.staff import PinPadScreen
+from kiosk.ui.screens.offices import OfficesScreen
+from kiosk.ui.screens.pin_pad import PinPadScreen
+from kiosk.ui.screens.place import PlaceScreen
 from tests.conftest import FakeMonotonic
 from tests.support.keys import burst
 from tests.support.visitor import walk_away

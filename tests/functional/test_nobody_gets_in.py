@@ -32,7 +32,8 @@ from kiosk.ui.screens.home import HomeScreen
 from kiosk.ui.screens.idle import IdleScreen
 from kiosk.ui.screens.link import CodeScreen, LinkScreen
 from kiosk.ui.screens.page import PageScreen
-from kiosk.ui.screens.staff import PinPadScreen, StaffScreen
+from kiosk.ui.screens.pin_pad import PinPadScreen
+from kiosk.ui.screens.staff import StaffScreen
 from kiosk.ui.screens.welcome import WelcomeScreen
 from kiosk.ui.widgets.choices import Choice
 from tests.conftest import MONDAY_MORNING, FakeMonotonic

@@ -22,11 +22,12 @@ from kiosk.content.models import Event, RegionContent
 from kiosk.qr import address_card, rows_needed
 from kiosk.sources.snapshot import load_snapshot
 from kiosk.ui.app import KioskApp
+from kiosk.ui.destinations import LinkAt
 from kiosk.ui.screens.event import EventScreen
 from kiosk.ui.screens.hours import HoursScreen
 from kiosk.ui.screens.link import CodeScreen, LinkScreen
-from kiosk.ui.screens.offices import PlaceScreen
 from kiosk.ui.screens.page import PageScreen
+from kiosk.ui.screens.place import PlaceScreen
 from kiosk.ui.widgets.qr_code import QRCode
 from tests.conftest import MONDAY_MORNING, FakeMonotonic
 from tests.support.qr_screen import decode_screen, decode_text_rows, screen_lines
@@ -257,7 +258,7 @@ async def test_a_refused_link_gets_no_code_and_says_so(settings: Settings) -> No
     app = kiosk(settings, "contrast-dark")
     async with app.run_test(size=SMALL) as pilot:
         await go(pilot)
-        app.push_screen(LinkScreen("http://example.com/login", "Login"))
+        app.open(LinkAt("http://example.com/login", "Login"))
         await pilot.pause()
         assert shown_codes(app) == [] and decode_screen(app) == []
         screen = squeezed(screen_lines(app))

@@ -29,10 +29,12 @@ from kiosk.ui.screens.hours import HoursScreen
 from kiosk.ui.screens.idle import IdleScreen
 from kiosk.ui.screens.language import LanguageScreen
 from kiosk.ui.screens.link import CodeScreen
-from kiosk.ui.screens.offices import OfficesScreen, PlaceScreen
+from kiosk.ui.screens.offices import OfficesScreen
 from kiosk.ui.screens.page import PageScreen
+from kiosk.ui.screens.pin_pad import PinPadScreen
+from kiosk.ui.screens.place import PlaceScreen
 from kiosk.ui.screens.search import SearchScreen
-from kiosk.ui.screens.staff import PinPadScreen, StaffScreen
+from kiosk.ui.screens.staff import StaffScreen
 from kiosk.ui.screens.topics import TopicsScreen
 from kiosk.ui.screens.welcome import WelcomeScreen
 from tests.conftest import MONDAY_MORNING, FakeMonotonic

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Callable
 from dataclasses import replace
@@ -16,15 +17,16 @@ from kiosk.i18n import _
 from kiosk.i18n.rtl import visual_line
 from kiosk.search import SearchIndex
 from kiosk.ui.app import KioskApp
+from kiosk.ui.destinations import HomeAt
 from kiosk.ui.runtime import UsageSink
 from kiosk.ui.screens.event import EventScreen
-from kiosk.ui.screens.home import HomeScreen
-from kiosk.ui.screens.offices import PlaceScreen
 from kiosk.ui.screens.page import PageScreen
-from kiosk.ui.screens.search import SearchBox, SearchScreen, index_for
-from kiosk.ui.screens.topics import TopicsScreen, in_other_language
+from kiosk.ui.screens.place import PlaceScreen
+from kiosk.ui.screens.search import SearchBox, SearchScreen
+from kiosk.ui.screens.topics import TopicsScreen
 from kiosk.ui.widgets.choices import Choice
 from kiosk.ui.widgets.text import Prose
+from kiosk.ui.wording import in_other_language
 from tests.conftest import FakeMonotonic
 from tests.unit.test_search_queries import conformance_content
 
@@ -47,7 +49,7 @@ class RecordingUsage(UsageSink):
 
 async def open_search(app: KioskApp, pilot: Any, language: str) -> SearchScreen:
     await app.change_language(language)
-    app.push_screen(HomeScreen())
+    app.open(HomeAt())
     await pilot.pause()
     await pilot.press("slash")
     await pilot.pause()
@@ -216,7 +218,7 @@ async def test_idle_reset_forgets_the_search_which_is_never_logged_or_counted(
             app.screen.tick()  # type: ignore[attr-defined]
         await pilot.pause()
         assert not any(isinstance(s, SearchScreen) for s in app.screen_stack)
-        app.push_screen(HomeScreen())
+        app.open(HomeAt())
         await pilot.pause()
         await pilot.press("slash")
         await pilot.pause()
@@ -233,7 +235,7 @@ async def test_new_content_gets_a_new_index_and_the_old_answers_meanwhile(make_a
     async with app.run_test(size=(100, 30)) as pilot:
         screen = await open_search(app, pilot, "de")
         await type_and_wait(pilot, screen, *SECRET)
-        first = index_for(app)
+        first = app.runtime.search.current(app.content)
         assert first is not None
         german = app.content.by_language["de"]
         renamed = [replace(p, title="Kindergeld beantragen") if p.id == 303 else p for p in german.pages]
@@ -241,9 +243,9 @@ async def test_new_content_gets_a_new_index_and_the_old_answers_meanwhile(make_a
             app.content, by_language={**app.content.by_language, "de": replace(german, pages=renamed)}
         )
         app.offer_content(content)
-        assert index_for(app) is first  # still building: the old index answers
-        await app.workers.wait_for_complete()
-        assert index_for(app) is not first
+        assert app.runtime.search.current(app.content) is first  # still building: the old index answers
+        assert await asyncio.to_thread(app.runtime.search.wait_for, app.content)
+        assert app.runtime.search.current(app.content) is not first
         await pilot.press("escape")
         screen = await open_search(app, pilot, "de")
         await type_and_wait(pilot, screen, *SECRET)

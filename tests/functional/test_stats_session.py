@@ -9,8 +9,8 @@ from typing import Any
 
 from kiosk.ui.app import KioskApp
 from kiosk.ui.screens.idle import IdleScreen
-from kiosk.ui.screens.offices import PlaceScreen
 from kiosk.ui.screens.page import PageScreen
+from kiosk.ui.screens.place import PlaceScreen
 from kiosk.ui.screens.topics import TopicsScreen
 from kiosk.ui.screens.welcome import WelcomeScreen
 from kiosk.ui.widgets.handoff import HandOff

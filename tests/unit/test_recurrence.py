@@ -9,11 +9,11 @@ import pytest
 from dateutil.rrule import rrulestr
 
 from kiosk.clock import BERLIN
+from kiosk.content.calendar import event_to_ical
 from kiosk.content.models import Address, Event
 from kiosk.content.recurrence import (
     MAX_OCCURRENCES_PER_EVENT,
     Occurrence,
-    event_to_ical,
     occurrences,
 )
 

@@ -11,8 +11,11 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 
 from kiosk.i18n import _
+from kiosk.ui.destinations import SearchAt
+from kiosk.ui.messages import Open
 from kiosk.ui.widgets.choices import ChoiceList
 from kiosk.ui.widgets.chrome import HeaderBar, StatusLine
+from kiosk.ui.workers import ReportsFailedWorkers
 
 if TYPE_CHECKING:
     from kiosk.ui.app import KioskApp
@@ -36,7 +39,7 @@ def close(screen: Screen[Any]) -> bool:
     return True
 
 
-class KioskScreen(Screen[None]):
+class KioskScreen(ReportsFailedWorkers, Screen[None]):
     """A visitor screen with header, body and status line; re-composes itself when the language changes."""
 
     BINDINGS = [
@@ -67,6 +70,12 @@ class KioskScreen(Screen[None]):
     def compose_body(self) -> ComposeResult:
         yield from ()
 
+    def follow_language(self, previous: str) -> None:
+        """The visitor switched from ``previous`` to another language: find the same item in it.
+
+        Screens that show one item (a page, a topic list) override this; the screen then re-renders.
+        """
+
     def hints(self) -> str:
         return _("1–9 choose · Esc back · Home start page · F2 language")
 
@@ -89,6 +98,8 @@ class KioskScreen(Screen[None]):
             return  # removed meanwhile (an idle reset popped it)
         scrolls = [(s.id, s.scroll_y) for s in self.query(VerticalScroll)]
         focus_index = self._focus_index()
+        if self.composed_language and self.composed_language != self.kiosk.language:
+            self.follow_language(self.composed_language)
         await self.recompose()
         self.set_class(self.kiosk.direction == "rtl", "-rtl")
         for scroll_id, y in scrolls:
@@ -136,7 +147,4 @@ class KioskScreen(Screen[None]):
         self.kiosk.go_back()
 
     def action_search(self) -> None:
-        from kiosk.ui.screens.search import SearchScreen
-
-        if not isinstance(self, SearchScreen):
-            self.app.push_screen(SearchScreen())
+        self.post_message(Open(SearchAt()))

@@ -17,13 +17,15 @@ from kiosk.content.hours import local_datetime
 from kiosk.content.library import Shown
 from kiosk.content.models import Event
 from kiosk.content.recurrence import Occurrence, occurrences
+from kiosk.content.text import short
 from kiosk.i18n import _
-from kiosk.i18n.formatting import format_date, format_time
-from kiosk.ui.screens.appointments import button_label
+from kiosk.ui.destinations import EventAt, EventsAt
+from kiosk.ui.messages import Open
 from kiosk.ui.screens.base import KioskScreen
-from kiosk.ui.screens.topics import in_other_language, short
 from kiosk.ui.widgets.choices import Choice, ChoiceData, ChoiceList
+from kiosk.ui.widgets.code_deck import button_label
 from kiosk.ui.widgets.text import Prose
+from kiosk.ui.wording import in_other_language, when
 
 DAYS_AHEAD = 30
 #: How often the list looks at the clock again, so that events that are over leave it.
@@ -31,21 +33,6 @@ REFRESH_S = 60.0
 
 EventFilter = Literal["today", "week", "all"]
 FILTERS: tuple[EventFilter, ...] = ("today", "week", "all")
-
-
-def when(occurrence: Occurrence) -> str:
-    """ "Tuesday, 3 March 2026, 18:00–20:00"; the end's date too when it is another day."""
-    start, end = occurrence.start.astimezone(BERLIN), occurrence.end.astimezone(BERLIN)
-    first = format_date(start.date(), "full")
-    if occurrence.event.all_day:
-        # An all-day end is the midnight after the last day.
-        last_day = max(start.date(), (end - timedelta(days=1)).date())
-        return first if last_day == start.date() else f"{first} – {format_date(last_day, 'full')}"
-    if end <= start:
-        return f"{first}, {format_time(start)}"
-    if end.date() == start.date():
-        return f"{first}, {format_time(start)}–{format_time(end)}"
-    return f"{first}, {format_time(start)} – {format_date(end.date(), 'full')}, {format_time(end)}"
 
 
 def window_end(chosen: EventFilter, now: datetime) -> datetime:
@@ -91,7 +78,7 @@ class EventsScreen(KioskScreen):
     #event-filters Button.-chosen { background: $accent; color: $background; text-style: bold; }
     """
 
-    def __init__(self) -> None:
+    def __init__(self, to: EventsAt | None = None) -> None:
         super().__init__()
         self.chosen: EventFilter = "all"
         self.listed: list[Listed] = []
@@ -209,8 +196,6 @@ class EventsScreen(KioskScreen):
 
     def on_choice_chosen(self, event: Choice.Chosen) -> None:
         event.stop()
-        from kiosk.ui.screens.event import EventScreen
-
         number = event.choice.number
         if 1 <= number <= len(self.listed):
-            self.app.push_screen(EventScreen(self.listed[number - 1].occurrence))
+            self.post_message(Open(EventAt(self.listed[number - 1].occurrence)))

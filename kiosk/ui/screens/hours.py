@@ -15,53 +15,23 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 
 from kiosk.clock import BERLIN
-from kiosk.content.hours import DayView, local_datetime, status_at, week
+from kiosk.content.hours import status_at, week
 from kiosk.content.library import Shown
 from kiosk.content.models import Place
 from kiosk.i18n import _
-from kiosk.i18n.formatting import format_time, format_weekday
 from kiosk.qr import mailto_link, tel_link
-from kiosk.ui.hours_text import describe_status
-from kiosk.ui.screens.appointments import Code, DeckButtons, FreeAppointments, HandOffDeck, slot_source
+from kiosk.ui.destinations import HoursAt
+from kiosk.ui.messages import Open
 from kiosk.ui.screens.base import KioskScreen
-from kiosk.ui.screens.topics import in_other_language
 from kiosk.ui.widgets.choices import Choice, ChoiceData, ChoiceList
+from kiosk.ui.widgets.code_deck import Code, DeckButtons, HandOffDeck
+from kiosk.ui.widgets.free_appointments import FreeAppointments
+from kiosk.ui.widgets.hours import place_hours
 from kiosk.ui.widgets.text import Prose
+from kiosk.ui.wording import describe_status, in_other_language
 
 #: How often the screen looks at the clock again, so that "open now" does not go stale.
 REFRESH_S = 60.0
-
-
-def day_line(day: DayView) -> Text:
-    """ "Monday: 09:00–12:00", today marked and bold."""
-    if day.closed:
-        hours = _("closed")
-    elif day.all_day:
-        hours = _("open all day")
-    else:
-        hours = ", ".join(
-            format_time(local_datetime(day.date, slot.start))
-            + "–"
-            + format_time(local_datetime(day.date, slot.end))
-            for slot in day.slots
-        )
-    if day.appointment_only:
-        hours = (
-            _("by appointment only") if day.closed or not day.slots else f"{hours} ({_('by appointment')})"
-        )
-    marker = "▶ " if day.is_today else "  "
-    line = Text(f"{marker}{format_weekday(day.date)}: {hours}")
-    if day.is_today:
-        line.stylize("bold")
-        line.append("  " + _("(today)"))
-    return line
-
-
-def place_hours(now_text: str, days: list[DayView]) -> list[Prose]:
-    """The status line and the week table with today marked."""
-    widgets = [Prose(Text(now_text, style="bold"), classes="open-status")] if now_text else []
-    widgets.extend(Prose(day_line(day), classes="day today" if day.is_today else "day") for day in days)
-    return widgets
 
 
 def has_hours(place: Place) -> bool:
@@ -80,9 +50,9 @@ class HoursScreen(KioskScreen):
 
     BINDINGS = [Binding("c", "next_code", show=False)]
 
-    def __init__(self, place_id: int | None = None) -> None:
+    def __init__(self, to: HoursAt | None = None) -> None:
         super().__init__()
-        self.place_id = place_id
+        self.place_id = to.place_id if to is not None else None
         self.others: list[Shown[Place]] = []
         self.shown_status: tuple[str, date] = ("", date.min)
 
@@ -213,8 +183,8 @@ class HoursScreen(KioskScreen):
         for email in emails:
             yield Prose(_("E-mail: {address}").format(address=email), classes="contact")
         yield DeckButtons("booking", codes)
-        source = slot_source(self.kiosk)
         slots = self.kiosk.settings.slots
+        source = self.kiosk.runtime.slots(slots, self.kiosk.clock, self.kiosk.monotonic)
         if source is not None and self.is_office(place) and slots.office_id is not None:
             yield FreeAppointments(
                 source,
@@ -274,7 +244,7 @@ class HoursScreen(KioskScreen):
         event.stop()
         number = event.choice.number
         if 1 <= number <= len(self.others):
-            self.app.push_screen(HoursScreen(self.others[number - 1].item.id))
+            self.post_message(Open(HoursAt(self.others[number - 1].item.id)))
 
     def action_next_code(self) -> None:
         decks = list(self.query("#booking").results(HandOffDeck))

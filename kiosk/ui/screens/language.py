@@ -7,7 +7,9 @@ from textual.containers import VerticalScroll
 
 from kiosk.i18n import _
 from kiosk.i18n.locales import direction, german_name, native_name
-from kiosk.ui.screens.base import KioskScreen, close
+from kiosk.ui.destinations import LanguagesAt
+from kiosk.ui.messages import LanguageChosen
+from kiosk.ui.screens.base import KioskScreen
 from kiosk.ui.widgets.choices import Choice, ChoiceData, ChoiceList
 from kiosk.ui.widgets.text import visual
 
@@ -15,9 +17,9 @@ from kiosk.ui.widgets.text import visual
 class LanguageScreen(KioskScreen):
     """Choosing a language; from the welcome screen it leads on to the home screen."""
 
-    def __init__(self, then_home: bool = False) -> None:
+    def __init__(self, to: LanguagesAt | None = None) -> None:
         super().__init__()
-        self.then_home = then_home
+        self.then_home = to.then_home if to is not None else False
         self.codes: list[str] = []
 
     def on_mount(self) -> None:
@@ -42,17 +44,8 @@ class LanguageScreen(KioskScreen):
         with VerticalScroll(id="body"):
             yield ChoiceList(items, columns=3, id="languages")
 
-    async def on_choice_chosen(self, event: Choice.Chosen) -> None:
+    def on_choice_chosen(self, event: Choice.Chosen) -> None:
         event.stop()
         if not self.is_active:
             return  # a tap that arrived after Escape (or the idle reset) took this screen away
-        code = self.codes[event.choice.number - 1]
-        await self.kiosk.change_language(code)
-        self.kiosk.record("language", language=code)
-        if self.then_home:
-            self.kiosk.record("session", language=code)
-            from kiosk.ui.screens.home import HomeScreen
-
-            self.kiosk.switch_screen(HomeScreen())
-        else:
-            close(self)
+        self.post_message(LanguageChosen(self.codes[event.choice.number - 1], then_home=self.then_home))

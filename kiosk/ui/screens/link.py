@@ -10,6 +10,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
 
 from kiosk.i18n import _
+from kiosk.ui.destinations import CodeAt, LinkAt
 from kiosk.ui.screens.base import KioskScreen, close
 from kiosk.ui.widgets.handoff import HandOff, enlarge_code
 from kiosk.ui.widgets.qr_code import QRCode
@@ -21,10 +22,10 @@ class LinkScreen(KioskScreen):
 
     BINDINGS = [Binding("0", "enlarge_code", show=False)]
 
-    def __init__(self, url: str, text: str) -> None:
+    def __init__(self, to: LinkAt) -> None:
         super().__init__()
-        self.url = url
-        self.link_text = text
+        self.url = to.url
+        self.link_text = to.text
 
     def title_text(self) -> str:
         return self.link_text or _("Link")
@@ -64,11 +65,11 @@ class CodeScreen(Screen[None]):
     CodeScreen QRCode { width: 1fr; height: 1fr; }
     """
 
-    def __init__(self, data: str, caption: str, fallback: str | None = None) -> None:
+    def __init__(self, to: CodeAt) -> None:
         super().__init__()
-        self.data = data
-        self.caption = caption
-        self.fallback = fallback
+        self.data = to.data
+        self.caption = to.caption
+        self.fallback = to.fallback
         self.composed_language = ""
 
     def compose(self) -> ComposeResult:

@@ -10,11 +10,11 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 
 from kiosk.content.html import Block, Document, html_to_document
-from kiosk.content.library import PageKey
 from kiosk.i18n import _
 from kiosk.i18n.locales import name_in
+from kiosk.ui.destinations import LinkAt, PageAt
+from kiosk.ui.messages import Open
 from kiosk.ui.screens.base import KioskScreen
-from kiosk.ui.screens.link import LinkScreen
 from kiosk.ui.widgets.feedback import feedback_bar
 from kiosk.ui.widgets.handoff import HandOff, enlarge_code
 from kiosk.ui.widgets.text import Prose
@@ -42,10 +42,13 @@ class PageScreen(KioskScreen):
 
     BINDINGS = [Binding("0", "enlarge_code", show=False)]
 
-    def __init__(self, key: PageKey) -> None:
+    def __init__(self, to: PageAt) -> None:
         super().__init__()
-        self.key = key
+        self.key = to.key
         self.document = Document(blocks=(), links=())
+
+    def follow_language(self, previous: str) -> None:
+        self.key = self.kiosk.same_page_in_language(self.key, previous) or self.key
 
     def title_text(self) -> str:
         shown = self.kiosk.library.page(self.key)
@@ -101,7 +104,7 @@ class PageScreen(KioskScreen):
         links = self.document.links
         if 1 <= number <= len(links):
             event.stop()
-            self.app.push_screen(LinkScreen(links[number - 1].url, links[number - 1].text))
+            self.post_message(Open(LinkAt(links[number - 1].url, links[number - 1].text)))
 
     def action_enlarge_code(self) -> None:
         enlarge_code(self)

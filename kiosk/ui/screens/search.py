@@ -2,14 +2,13 @@
 
 What the visitor types is theirs: it lives in this screen only (the idle reset pops it), is never
 logged or counted, never passes a cache of ours, and goes to the search worker inside a closure, not
-as an argument a worker description would show. The index is built once per content, in a worker
-thread, and kept on the app (``index_for``); while a new one is built the last one answers.
+as an argument a worker description would show. The index is built once per content, in a background
+thread, and kept on the app's runtime (:class:`kiosk.search.live.LiveIndex`).
 """
 
 from __future__ import annotations
 
 import logging
-import threading
 import unicodedata
 from typing import TYPE_CHECKING, ClassVar
 
@@ -25,86 +24,26 @@ from textual.timer import Timer
 from textual.widget import Widget
 from textual.worker import get_current_worker
 
-from kiosk.content.models import Direction, RegionContent
-from kiosk.content.text import clean_text
+from kiosk.content.models import Direction
+from kiosk.content.text import clean_text, short
 from kiosk.i18n import _
 from kiosk.i18n.rtl import visual_line
-from kiosk.search import Found, SearchIndex, visitor_results
+from kiosk.search import Found, visitor_results
+from kiosk.search.live import LiveIndex
+from kiosk.ui.destinations import EventAt, PageAt, PlaceAt, SearchAt, TopicsAt
+from kiosk.ui.messages import Open
 from kiosk.ui.screens.base import KioskScreen
-from kiosk.ui.screens.events import when
-from kiosk.ui.screens.topics import in_other_language, short
 from kiosk.ui.widgets.choices import Choice, ChoiceData, ChoiceList
 from kiosk.ui.widgets.text import Prose, visual
+from kiosk.ui.wording import in_other_language, when
 
 if TYPE_CHECKING:
-    from kiosk.ui.app import KioskApp
+    pass
 
 log = logging.getLogger(__name__)
 
 MAX_QUERY = 80  # characters; a pasted letter is not a search
-WAIT_FOR_INDEX_S = 300.0
 _LAYOUT_UNCACHED = visual_line.__wrapped__  # the cached one would keep the visitor's words
-
-
-class SearchIndexes:
-    """The search index of the app's current content; the previous one answers while a new one is built."""
-
-    def __init__(self) -> None:
-        self._changed = threading.Condition()
-        self._wanted: RegionContent | None = None
-        self._index: SearchIndex | None = None
-        self._failed = False
-
-    def current(self, app: KioskApp) -> SearchIndex | None:
-        """The freshest ready index (None before the first); starts a build in a worker if content is new."""
-        content = app.content
-        with self._changed:
-            new = content is not self._wanted
-            if new:
-                self._wanted, self._failed = content, False
-        if new:
-            app.run_worker(lambda: self._build(content), thread=True, group="search-index", exclusive=True,
-                           exit_on_error=False, name="search index", description="search index")  # fmt: skip
-        return self._index
-
-    @property
-    def failed(self) -> bool:
-        return self._failed and self._index is None
-
-    def wait(self, timeout: float = WAIT_FOR_INDEX_S) -> bool:
-        """Block (in a worker thread, never the UI) until an index is ready or building failed."""
-        with self._changed:
-            return self._changed.wait_for(lambda: self._index is not None or self._failed, timeout)
-
-    def _build(self, content: RegionContent) -> None:
-        try:
-            index = SearchIndex.build(content)
-        except Exception:
-            log.exception("search index could not be built; search answers from the last one, if any")
-            with self._changed:
-                self._failed = content is self._wanted
-                self._changed.notify_all()
-            return
-        with self._changed:
-            # Content that arrived meanwhile has its own build; this one is already old. An index
-            # replaced here is freed with its last reference, never closed under a running query.
-            if content is self._wanted:
-                self._index = index
-                self._changed.notify_all()
-        log.info("search index ready: %d items in %d languages", len(index), len(index.languages))
-
-
-def indexes_of(app: KioskApp) -> SearchIndexes:
-    holder = getattr(app, "_search_indexes", None)
-    if not isinstance(holder, SearchIndexes):
-        holder = SearchIndexes()
-        app._search_indexes = holder  # type: ignore[attr-defined]
-    return holder
-
-
-def index_for(app: KioskApp) -> SearchIndex | None:
-    """The app's search index (None until the first is built); call early to have it ready in time."""
-    return indexes_of(app).current(app)
 
 
 def _forget_drawn_text() -> None:
@@ -220,7 +159,7 @@ class SearchScreen(KioskScreen):
     SearchScreen #search-status { margin: 0 0 1 0; }
     """
 
-    def __init__(self) -> None:
+    def __init__(self, to: SearchAt | None = None) -> None:
         super().__init__()
         self.query_text = ""
         self.results: list[Found] = []
@@ -249,7 +188,7 @@ class SearchScreen(KioskScreen):
 
     def on_mount(self) -> None:
         super().on_mount()
-        index_for(self.kiosk)
+        self.kiosk.runtime.search.current(self.kiosk.content)
         if self.query_text:
             self.search_now()
 
@@ -308,8 +247,8 @@ class SearchScreen(KioskScreen):
             self.results = []
             self.call_later(self._show, asked, [])
             return
-        indexes = indexes_of(self.kiosk)
-        index = indexes.current(self.kiosk)
+        indexes = self.kiosk.runtime.search
+        index = indexes.current(self.kiosk.content)
         if index is None:
             if not indexes.failed:
                 self._wait_for_index(indexes)
@@ -326,7 +265,7 @@ class SearchScreen(KioskScreen):
         self.run_worker(find, thread=True, group="search", exclusive=True, exit_on_error=False,
                         name="search", description="search")  # fmt: skip
 
-    def _wait_for_index(self, indexes: SearchIndexes) -> None:
+    def _wait_for_index(self, indexes: LiveIndex) -> None:
         if self._waiting:
             return
         self._waiting = True
@@ -363,7 +302,7 @@ class SearchScreen(KioskScreen):
         if len(self.query_text.strip()) < 2:
             return _("Results appear as you type. Words from a letter in German work in every language.")
         if still_building:
-            if indexes_of(self.kiosk).failed:
+            if self.kiosk.runtime.search.failed:
                 return _("Search is not available right now. Please ask us at the office.")
             return _("Getting the search ready …")
         if not self.results:
@@ -387,18 +326,13 @@ class SearchScreen(KioskScreen):
 
     def on_choice_chosen(self, event: Choice.Chosen) -> None:
         event.stop()
-        from kiosk.ui.screens.event import EventScreen
-        from kiosk.ui.screens.offices import PlaceScreen
-        from kiosk.ui.screens.page import PageScreen
-        from kiosk.ui.screens.topics import TopicsScreen
-
         result = self.results[event.choice.number - 1]
         if result.page is not None:
             if self.kiosk.library.has_children(result.page):
-                self.app.push_screen(TopicsScreen(result.page))
+                self.post_message(Open(TopicsAt(result.page)))
             else:
-                self.app.push_screen(PageScreen(result.page))
+                self.post_message(Open(PageAt(result.page)))
         elif result.place_id is not None:
-            self.app.push_screen(PlaceScreen(result.place_id))
+            self.post_message(Open(PlaceAt(result.place_id)))
         elif result.occurrence is not None:
-            self.app.push_screen(EventScreen(result.occurrence))
+            self.post_message(Open(EventAt(result.occurrence)))

@@ -1,22 +1,20 @@
-"""Staff mode: an on-screen PIN pad, then one screen that says how the kiosk is doing, with a few actions.
+"""Staff mode (after the PIN pad): one screen that says how the kiosk is doing, with a few actions.
 
-The PIN typed is kept only in the pad, shown as stars, checked off the event loop, and never passed to
-a worker's description, a log line or a widget. Staff mode ends like any visitor session: on idle.
+Staff mode ends like any visitor session: on idle.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-import weakref
 from collections import Counter
 from datetime import date
 from typing import TYPE_CHECKING, Any, cast
 
-from textual import events, work
+from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Grid, Vertical, VerticalScroll
+from textual.containers import Grid, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Button
 
@@ -24,10 +22,9 @@ import kiosk
 from kiosk.i18n import _, ngettext
 from kiosk.i18n.catalogs import catalog_path, translations_dir
 from kiosk.i18n.catalogs import reload as reload_catalogs
-from kiosk.i18n.formatting import format_datetime, format_relative, format_time
+from kiosk.i18n.formatting import format_datetime, format_relative
 from kiosk.i18n.locales import native_name
 from kiosk.ops.doctor import Check, catalog_check, catalog_completeness, check_api
-from kiosk.ops.pin import PIN_PATTERN, PinGuard
 from kiosk.store import StoreError
 from kiosk.sync.status import content_age
 from kiosk.ui.screens.base import close, on_stack
@@ -37,168 +34,6 @@ if TYPE_CHECKING:
     from kiosk.ui.app import KioskApp
 
 log = logging.getLogger(__name__)
-
-MAX_DIGITS = 8
-#: One guard per running app, so closing and reopening the pad does not lift a lockout.
-_GUARDS: weakref.WeakKeyDictionary[object, tuple[str | None, PinGuard]] = weakref.WeakKeyDictionary()
-
-
-def pin_guard(app: KioskApp) -> PinGuard:
-    """The app's PIN guard; a new one only when the configured hash changed (a reload)."""
-    stored = app.settings.staff.pin_hash
-    known = _GUARDS.get(app)
-    if known is None or known[0] != stored:
-        known = (stored, PinGuard(stored, app.clock))
-        _GUARDS[app] = known
-    return known[1]
-
-
-class PinPadScreen(Screen[None]):
-    """Ten digit buttons in four rows, delete, OK and cancel; works by touch and by keyboard."""
-
-    DEFAULT_CSS = """
-    PinPadScreen { align: center middle; }
-    #pin-box { width: 40; height: auto; border: double $accent; padding: 0 1; }
-    #pin-box Prose { text-align: center; }
-    #pin-title { text-style: bold; color: $accent; }
-    #pin-entered { text-style: bold; }
-    #pin-message { color: $warning; }
-    #pin-keys { grid-size: 3; grid-gutter: 0 1; height: auto; grid-rows: 3; margin: 1 0 0 0; }
-    #pin-keys Button { width: 1fr; min-width: 6; }
-    #pin-cancel { width: 1fr; margin: 1 0 0 0; }
-    """
-    BINDINGS = [Binding("escape", "cancel", show=False)]
-
-    def __init__(self) -> None:
-        super().__init__(id="pin-pad")
-        self._entered: list[str] = []
-        self._checking = False
-        self._was_locked = False
-
-    @property
-    def kiosk(self) -> KioskApp:
-        return cast("KioskApp", self.app)
-
-    @property
-    def guard(self) -> PinGuard:
-        return pin_guard(self.kiosk)
-
-    def compose(self) -> ComposeResult:
-        with Vertical(id="pin-box"):
-            yield Prose(visual(_("Staff")), id="pin-title")
-            yield Prose(visual(_("Enter the staff PIN")), id="pin-prompt")
-            yield Prose(" ", id="pin-entered", direction="ltr")
-            yield Prose(" ", id="pin-message")
-            with Grid(id="pin-keys"):
-                for digit in "123456789":
-                    yield Button(digit, id=f"digit-{digit}", classes="digit")
-                yield Button(visual(_("Delete")), id="pin-delete")
-                yield Button("0", id="digit-0", classes="digit")
-                yield Button(visual(_("OK")), id="pin-ok", variant="primary")
-            yield Button(visual(_("Cancel")), id="pin-cancel")
-
-    def on_mount(self) -> None:
-        if not self.kiosk.settings.staff.pin_hash:
-            self._say(_("No staff PIN is set on this kiosk: kiosk staff set-pin"))
-        self._show_lock()
-        self.set_interval(1.0, self._show_lock)
-
-    # -- input --------------------------------------------------------------------------------------
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        event.stop()
-        button = event.button.id or ""
-        if button.startswith("digit-"):
-            self.add_digit(button.removeprefix("digit-"))
-        elif button == "pin-delete":
-            self.delete_digit()
-        elif button == "pin-ok":
-            self.submit()
-        elif button == "pin-cancel":
-            self.action_cancel()
-
-    def on_key(self, event: events.Key) -> None:
-        character = event.character or ""
-        if len(character) == 1 and character.isdigit() and character.isascii():
-            event.stop()
-            self.add_digit(character)
-        elif event.key == "backspace":
-            event.stop()
-            self.delete_digit()
-        elif event.key == "enter":
-            event.stop()
-            self.submit()
-
-    def add_digit(self, digit: str) -> None:
-        if self._checking or self.guard.locked_until is not None or len(self._entered) >= MAX_DIGITS:
-            return
-        self._entered.append(digit)
-        self._show_entered()
-
-    def delete_digit(self) -> None:
-        if self._entered and not self._checking:
-            self._entered.pop()
-            self._show_entered()
-
-    def submit(self) -> None:
-        """Check the PIN typed so far; fewer than four digits is not counted as an attempt."""
-        if self._checking or self.guard.locked_until is not None:
-            return
-        if not PIN_PATTERN.fullmatch("".join(self._entered)):
-            self._say(_("The PIN has 4 to 8 digits."))
-            return
-        self._checking = True
-        entered, self._entered = "".join(self._entered), []
-        self._show_entered()
-        guard = self.guard
-
-        def check() -> None:
-            # scrypt takes tens of milliseconds: never on the event loop.
-            result = guard.attempt(entered)
-            self.app.call_from_thread(self._checked, result)
-
-        self.run_worker(check, thread=True, group="pin", description="checking the staff PIN")
-
-    def _checked(self, result: str) -> None:
-        self._checking = False
-        if not self.is_active:
-            # Closed meanwhile (Escape, the idle countdown): switch_screen would replace whatever is
-            # on top now, and there is no pad left to show a message on.
-            if result == "ok":
-                log.info("staff PIN accepted, but the pad was closed meanwhile: staff mode not opened")
-            return
-        if result == "ok":
-            log.info("staff mode opened")
-            self.app.switch_screen(StaffScreen())
-            return
-        if result == "wrong":
-            left = self.guard.attempts_left
-            self._say(ngettext("Wrong PIN. {n} more try.", "Wrong PIN. {n} more tries.", left).format(n=left))
-        self._show_lock()
-
-    def action_cancel(self) -> None:
-        self._entered = []
-        close(self)
-
-    # -- what the pad shows -------------------------------------------------------------------------
-    def _say(self, text: str) -> None:
-        self.query_one("#pin-message", Prose).text = visual(text) if text else " "
-
-    def _show_entered(self) -> None:
-        # Stars only: the digits themselves never reach the screen.
-        self.query_one("#pin-entered", Prose).text = " ".join("*" * len(self._entered)) or " "
-
-    def _show_lock(self) -> None:
-        until = self.guard.locked_until
-        locked = until is not None
-        for button in self.query("#pin-keys Button"):
-            button.disabled = locked
-        if until is not None:
-            self._entered = []
-            self._show_entered()
-            self._say(_("Too many wrong PINs. Locked until {time}.").format(time=format_time(until)))
-        elif self._was_locked:
-            self._say("")
-        self._was_locked = locked
 
 
 def usage_today(usage: object, today: date) -> dict[str, int] | None:

@@ -5,40 +5,33 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 
-from kiosk.content.library import PageKey, Shown
+from kiosk.content.library import Shown
 from kiosk.content.models import Page
-from kiosk.content.text import one_line
+from kiosk.content.text import short
 from kiosk.i18n import _, ngettext
-from kiosk.i18n.locales import name_in
+from kiosk.ui.destinations import PageAt, TopicsAt
+from kiosk.ui.messages import Open
 from kiosk.ui.screens.base import KioskScreen
 from kiosk.ui.widgets.choices import Choice, ChoiceData, ChoiceList
 from kiosk.ui.widgets.text import Prose
+from kiosk.ui.wording import in_other_language
 
-EXCERPT_CHARS = 110
 #: Tiles built at once; a longer list grows by this many with its last tile, "Show more".
 TILES_AT_ONCE = 50
-
-
-def in_other_language(shown_language: str, visitor_language: str) -> str:
-    """The short note that an item is not in the visitor's language."""
-    if shown_language == visitor_language:
-        return ""
-    return _("In {language}").format(language=name_in(shown_language, visitor_language))
-
-
-def short(text: str, limit: int = EXCERPT_CHARS) -> str:
-    text = one_line(text)
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
 class TopicsScreen(KioskScreen):
     """The topics under ``parent`` (None: the top-level categories)."""
 
-    def __init__(self, parent: PageKey | None = None) -> None:
+    def __init__(self, to: TopicsAt) -> None:
         super().__init__()
-        self.parent_key = parent
+        self.parent_key = to.parent
         self.entries: list[Shown[Page]] = []
         self.shown_count = TILES_AT_ONCE
+
+    def follow_language(self, previous: str) -> None:
+        if self.parent_key is not None:
+            self.parent_key = self.kiosk.same_page_in_language(self.parent_key, previous) or self.parent_key
 
     def title_text(self) -> str:
         if self.parent_key is not None:
@@ -79,8 +72,6 @@ class TopicsScreen(KioskScreen):
 
     def on_choice_chosen(self, event: Choice.Chosen) -> None:
         event.stop()
-        from kiosk.ui.screens.page import PageScreen
-
         if event.choice.number > self.shown_count:
             self.shown_count += TILES_AT_ONCE
             self.call_later(self.relabel)
@@ -88,6 +79,6 @@ class TopicsScreen(KioskScreen):
         shown = self.entries[event.choice.number - 1]
         key = (shown.language, shown.item.id)
         if key != self.parent_key and self.kiosk.library.has_children(key):
-            self.app.push_screen(TopicsScreen(key))
+            self.post_message(Open(TopicsAt(key)))
         else:
-            self.app.push_screen(PageScreen(key))
+            self.post_message(Open(PageAt(key)))

@@ -16,8 +16,8 @@ from kiosk.content.models import Place
 from kiosk.i18n import _
 from kiosk.i18n.catalogs import gettext_in
 from kiosk.i18n.locales import direction
-from kiosk.ui.hours_text import describe_status
 from kiosk.ui.widgets.text import Prose, visual
+from kiosk.ui.wording import describe_status
 
 if TYPE_CHECKING:
     from kiosk.ui.app import KioskApp
@@ -68,6 +68,11 @@ class WelcomeScreen(Screen[None]):
         self.show_greeting()
         if self.kiosk.cycle_greeting:
             self.set_interval(GREETING_SECONDS, self.next_greeting)
+
+    def on_screen_resume(self) -> None:
+        # However the visitor got back here (Esc, Back, the idle reset), the next one starts afresh.
+        if self.kiosk.language != self.kiosk.settings.display.default_language:
+            self.kiosk.reset_session(idle=False)
 
     async def relabel(self) -> None:
         await self.recompose()

@@ -13,6 +13,8 @@ from textual.widget import Widget
 
 from kiosk.i18n import _
 from kiosk.qr import LinkPolicy, QRPayload
+from kiosk.ui.destinations import CodeAt
+from kiosk.ui.messages import Open
 from kiosk.ui.widgets.qr_code import QRCode
 from kiosk.ui.widgets.text import Prose
 
@@ -91,11 +93,9 @@ class HandOff(Vertical):
 
     def enlarge(self) -> None:
         """Show this code on a screen of its own, as large as the terminal allows."""
-        from kiosk.ui.screens.link import CodeScreen  # the screen module imports this one
-
         target = self.target()
         if target is not None:
-            self.app.push_screen(CodeScreen(target, self.caption, self.fallback_text()))
+            self.post_message(Open(CodeAt(target, self.caption, self.fallback_text())))
 
     def on_click(self, event: events.Click) -> None:
         event.stop()
