@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
 
-from kiosk.speech.system import ESPEAK, Player
+from kiosk.speech.system import ESPEAK, Player, SpeechCheck
 from kiosk.speech.utterance import Utterance, to_ssml
 
 log = logging.getLogger(__name__)
@@ -46,6 +46,14 @@ class WriteWavs:
 
 
 Output = PlayTo | WriteWavs
+
+
+@dataclass(frozen=True)
+class SpeechSetup:
+    """How the kiosk speaks when told from outside (tests): what the machine offers, and the output."""
+
+    check: SpeechCheck
+    output: Output
 
 
 @dataclass

@@ -129,6 +129,7 @@ class EventsScreen(KioskScreen):
                     event.title,
                     f"{line}\n{excerpt}" if excerpt else line,
                     in_other_language(listed.language, visitor),
+                    language=listed.language,
                 )
             )
         return [ChoiceList(items, id="events")]

@@ -39,6 +39,7 @@ class OfficesScreen(KioskScreen):
                             " · ".join(p for p in (shown.item.address.one_line(), shown.item.excerpt) if p)
                         ),
                         in_other_language(shown.language, self.kiosk.language),
+                        language=shown.language,
                     )
                     for shown in self.places
                 ],

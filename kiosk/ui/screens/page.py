@@ -12,6 +12,8 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from kiosk.content.html import Block, Document, html_to_document
 from kiosk.i18n import _
 from kiosk.i18n.locales import name_in
+from kiosk.speech.readings import PASSAGE, document_passages
+from kiosk.speech.utterance import Utterance
 from kiosk.ui.destinations import LinkAt, PageAt
 from kiosk.ui.messages import Open
 from kiosk.ui.screens.base import KioskScreen
@@ -56,6 +58,23 @@ class PageScreen(KioskScreen):
 
     def hints(self) -> str:
         return _("Arrows scroll · 1–9 link as QR code · Esc back · Home start page · F2 language")
+
+    reads_paged = True
+
+    def title_language(self) -> str:
+        shown = self.kiosk.library.page(self.key)
+        return shown.language if shown else self.kiosk.language
+
+    def spoken_passages(self) -> list[Utterance]:
+        shown = self.kiosk.library.page(self.key)
+        if shown is None:
+            return []
+        lang = self.kiosk.language
+        said = []
+        if shown.language != lang:
+            notice = _("This page is not available in your language. It is shown in {language}.")
+            said.append(Utterance.of(notice.format(language=name_in(shown.language, lang)), lang, PASSAGE))
+        return said + document_passages(self.document, lang, shown.language)
 
     def compose_body(self) -> ComposeResult:
         shown = self.kiosk.library.page(self.key)

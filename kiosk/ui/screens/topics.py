@@ -56,6 +56,7 @@ class TopicsScreen(KioskScreen):
                     shown.item.title,
                     short(shown.item.excerpt),
                     in_other_language(shown.language, self.kiosk.language),
+                    language=shown.language,
                 )
                 for shown in self.entries[: self.shown_count]
             ]
