@@ -2,14 +2,13 @@
 
 Screens never call the engine. They offer words through three small methods (``spoken_title``,
 ``spoken_reading``, ``spoken_focus``; see :class:`~kiosk.ui.screens.base.KioskScreen`); this
-controller listens to the app (screen changes, focus, keys, the idle reset) and plays a *script*:
-a list of utterances and pauses, of which the reading part can be paged through with keys.
+controller listens to the app (screen changes, focus, keys, the idle reset) and plays a
+:class:`~kiosk.ui.speech_script.Script` of them.
 """
 
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -17,16 +16,15 @@ from typing import TYPE_CHECKING, Any
 
 from textual import events
 from textual.screen import Screen
-from textual.timer import Timer
 from textual.widget import Widget
 from textual.widgets import Button, Input
 
 from kiosk.i18n.catalogs import gettext_in
-from kiosk.speech.engine import Output, PlayTo, Speaker, SpeechSetup, Spoken
-from kiosk.speech.readings import PASSAGE
+from kiosk.speech.engine import Output, PlayTo, Speaker, SpeechSetup
 from kiosk.speech.spoken import menu_entry
 from kiosk.speech.system import SpeechCheck, check_speech
 from kiosk.speech.utterance import Utterance
+from kiosk.ui.speech_script import Item, Script
 from kiosk.ui.widgets.choices import Choice
 from kiosk.ui.widgets.text import spoken_as, visual
 
@@ -39,7 +37,6 @@ log = logging.getLogger(__name__)
 MENU_ENTER_PAUSE_S = 1.5
 #: How many times the audio menu goes through the languages before it waits in silence.
 MENU_ROUNDS = 2
-Item = Utterance | float  # a float is a pause of that many seconds
 
 
 @dataclass(frozen=True)
@@ -55,34 +52,32 @@ def key_name(key: str) -> str:
     return " ".join(part.upper() if len(part) <= 3 else part.capitalize() for part in key.split("+"))
 
 
+def _offers_menu(screen: Screen[Any]) -> bool:
+    """The screen where the speech key starts the audio menu (the welcome screen says so)."""
+    return bool(getattr(screen, "offers_audio_menu", False))
+
+
 class SpeechController:
-    """Speech mode for the whole app: on or off, the audio menu, the script being read."""
+    """Speech mode for the whole app: on or off, the audio menu, and what is being said."""
 
     def __init__(self, app: KioskApp) -> None:
         self.app = app
         self.check: SpeechCheck | None = None
         self.speaker: Speaker | None = None
+        self.script = Script(lambda delay, callback: app.set_timer(delay, callback))
         self.on = False
         #: The languages the audio menu offers while it runs on the welcome screen (None: no menu).
         self.menu: list[str] | None = None
-        self._script: list[Item] = []
-        self._at = -1
-        self._current: Spoken | None = None
-        self._interjecting = False
-        self._paused = False
         self._paged = False
-        self._timer: Timer | None = None
         self._told: set[str] = set()  # key help said once per visitor
         self._counted = False
         self._input_seen = False
         self._announce_due: Screen[Any] | None = None
         self._announced_focus: Widget | None = None
-        self._loop: asyncio.AbstractEventLoop | None = None
 
     # -- setting up --------------------------------------------------------------------------------
     def start(self, setup: SpeechSetup | None) -> None:
         """Begin listening to the app; find out what the machine offers unless ``setup`` says."""
-        self._loop = asyncio.get_running_loop()
         self.app.screen_change_signal.subscribe(self.app, self.screen_changed, immediate=True)
         if setup is not None:
             self.configure(setup.check, setup.output)
@@ -95,33 +90,26 @@ class SpeechController:
 
     def _look(self) -> None:
         settings = self.app.settings
-        speech = settings.speech
-        found = check_speech(speech.enabled, speech.player, settings.display.languages)
+        found = check_speech(settings.speech.enabled, settings.speech.player, settings.display.languages)
         if found.problems:
             log.warning("speech: %s", found.reason)
-        output: Output | None = PlayTo(found.player) if found.player is not None else None
-        if output is not None:
-            self.app.call_from_thread(self.configure, found, output)
-        else:
-            self.app.call_from_thread(self._unavailable, found)
+        output = PlayTo(found.player) if found.player is not None else None
+        self.app.call_from_thread(self.configure, found, output)
 
-    def _unavailable(self, found: SpeechCheck) -> None:
-        self.check = found
-        self._show_state()
-
-    def configure(self, found: SpeechCheck, output: Output) -> None:
-        """Use ``output`` with what ``found`` says the machine offers (again after a reload)."""
+    def configure(self, found: SpeechCheck, output: Output | None) -> None:
+        """Speak through ``output`` with what ``found`` says the machine offers (again after a reload)."""
         self.close()
         self.check = found
-        settings = self.app.settings.speech
-        if found.available and found.engine is not None:
+        speech = self.app.settings.speech
+        if found.available and found.engine is not None and output is not None:
             self.speaker = Speaker(
                 output,
                 engine=found.engine,
-                rate=settings.rate,
-                volume=settings.volume,
-                on_done=self._from_worker,
+                rate=speech.rate,
+                volume=speech.volume,
+                on_done=self.script.from_worker,
             )
+        self.script.attach(self.speaker, asyncio.get_running_loop())
         self._show_state()
 
     def close(self) -> None:
@@ -130,12 +118,9 @@ class SpeechController:
             self.speaker.close()
             self.speaker = None
 
-    @property
-    def available(self) -> bool:
-        return self.speaker is not None and self.check is not None and self.check.available
-
     def speaks(self, language: str) -> bool:
-        return self.available and self.check is not None and self.check.speaks(language)
+        """Speech can start for a visitor in ``language`` (engine, voice and output are there)."""
+        return self.speaker is not None and self.check is not None and self.check.speaks(language)
 
     def button_label(self) -> str:
         """What the header's speech button says, in the visitor's language."""
@@ -154,15 +139,12 @@ class SpeechController:
     # -- what the visitor does -----------------------------------------------------------------------
     def handle_key(self, event: events.Key) -> bool:
         """Speech keys, before anything else sees them; True when the key was one."""
-        key = event.key
+        key, screen = event.key, self.app.screen
         self._input_seen = True
         if key == self.app.settings.speech.key:
-            if _offers_menu(self.app.screen):
-                self.start_menu()
-            else:
-                self.toggle()
+            self.start_menu() if _offers_menu(screen) else self.toggle()
             return True
-        if self.menu is not None and _offers_menu(self.app.screen):
+        if self.menu is not None and _offers_menu(screen):
             return self._menu_key(key, event.character)
         if not self.on or isinstance(self.app.focused, Input):
             return False
@@ -170,81 +152,71 @@ class SpeechController:
             self.change_volume(1 if key == "plus" else -1)
             return True
         if key == "space":
-            self.pause_or_continue()
+            self.script.pause_or_continue()
             return True
         if self._paged and not isinstance(self.app.focused, (Choice, Button)):
             if key in ("down", "up"):
-                self.step(1 if key == "down" else -1)
+                lang = self.app.language
+                self.script.step(
+                    1 if key == "down" else -1,
+                    Utterance.of(gettext_in(lang, "End of the page."), lang, "state"),
+                )
                 return True
             if key == "enter":
-                self.repeat()
+                self.script.repeat()
                 return True
         return False
 
     def note_input(self) -> None:
-        """A tap or a key: focus moves after it are the visitor's, and are said."""
+        """A tap: focus moves after it are the visitor's, and are said."""
         self._input_seen = True
 
     def toggle(self) -> None:
-        """The speech key or the header button: speech on (with how it works), or off."""
+        """The speech key or the header button: speech on (saying where the visitor is), or off."""
         lang = self.app.language
         if self.on:
             self.on = False
-            self._play([Utterance.of(gettext_in(lang, "Speech off."), lang, "state")])
-            self._show_state()
-            return
-        if not self.speaks(lang):
-            return
-        self.on = True
-        self._count(lang)
-        intro = [Utterance.of(gettext_in(lang, "Speech on."), lang, "state")]
-        if "mode" not in self._told:
-            self._told.add("mode")
-            help_text = gettext_in(
-                lang, "Plus and minus: louder and softer. Space: pause. {key}: speech off."
-            )
-            intro.append(
-                Utterance.of(help_text.format(key=key_name(self.app.settings.speech.key)), lang, "help")
-            )
+            self.script.play([Utterance.of(gettext_in(lang, "Speech off."), lang, "state")])
+        elif self.speaks(lang):
+            self.on = True
+            self._count(lang)
+            self._announce(self.app.screen, [Utterance.of(gettext_in(lang, "Speech on."), lang, "state")])
         self._show_state()
-        self._announce(self.app.screen, intro)
 
     def start_menu(self) -> None:
         """On the welcome screen: each language, spoken in itself, with the number to press."""
         codes = [code for code in self.app.settings.display.languages if self.speaks(code)]
         if not codes:
             return
-        self.on = True
-        self.menu = codes
+        self.on, self.menu = True, codes
         items: list[Item] = []
-        for number, code in enumerate(codes, start=1):
-            items.append(
-                Utterance.of(menu_entry(code, number if number <= 9 else None), code, f"menu:{code}")
-            )
+        for number in range(1, len(codes) + 1):
+            items.append(self._menu_entry(number))
             if number > 9:
                 items.append(MENU_ENTER_PAUSE_S)
-        self._play(items * MENU_ROUNDS)
+        self.script.play(items * MENU_ROUNDS)
+
+    def _menu_entry(self, number: int) -> Utterance:
+        assert self.menu is not None
+        code = self.menu[number - 1]
+        return Utterance.of(menu_entry(code, number if number <= 9 else None), code, f"menu:{code}")
 
     def _menu_key(self, key: str, character: str | None) -> bool:
-        assert self.menu is not None
-        if character and character.isdigit() and character != "0":
-            number = int(character)
-            if number <= min(9, len(self.menu)):
-                self._choose(self.menu[number - 1])
+        menu = self.menu
+        assert menu is not None
+        current = self._menu_code()
+        if character and character in "123456789":
+            if int(character) <= len(menu):
+                self._choose(menu[int(character) - 1])
             return True
         if key == "enter":
-            code = self._menu_code()
-            if code is not None:
-                self._choose(code)
+            if current is not None:
+                self._choose(current)
             return True
         if key in ("down", "up"):
-            current = self._menu_code()
-            index = self.menu.index(current) if current in self.menu else -1
-            code = self.menu[(index + (1 if key == "down" else -1)) % len(self.menu)]
-            number = self.menu.index(code) + 1
-            self._play(
-                [Utterance.of(menu_entry(code, number if number <= 9 else None), code, f"menu:{code}")]
-            )
+            index = menu.index(current) if current in menu else -1
+            number = (index + (1 if key == "down" else -1)) % len(menu) + 1
+            self.script.play([self._menu_entry(number)])
             return True
         if key == "escape":
             self.reset()
@@ -252,8 +224,8 @@ class SpeechController:
         return False
 
     def _menu_code(self) -> str | None:
-        """The language of the menu entry being said, or the last one said."""
-        for item in reversed(self._script[: self._at + 1]):
+        """The language of the menu entry being said, or of the last one said."""
+        for item in reversed(self.script.items[: self.script.at + 1]):
             if isinstance(item, Utterance) and item.kind.startswith("menu:"):
                 return item.kind.removeprefix("menu:")
         return None
@@ -261,7 +233,7 @@ class SpeechController:
     def _choose(self, code: str) -> None:
         self.menu = None
         self._count(code)
-        self._stop()
+        self.script.stop()
         self.app.call_later(self.app.start_in, code)
 
     def change_volume(self, step: int) -> None:
@@ -275,42 +247,12 @@ class SpeechController:
             words = gettext_in(lang, "Loudest.") if step > 0 else gettext_in(lang, "Quietest.")
         else:
             words = gettext_in(lang, "Louder.") if step > 0 else gettext_in(lang, "Softer.")
-        self._interject(Utterance.of(words, lang, "volume"))
-
-    def pause_or_continue(self) -> None:
-        if self._paused:
-            self._paused = False
-            self._play_at(max(self._at, 0))
-        else:
-            self._paused = True
-            self._stop()
-
-    def step(self, by: int) -> None:
-        """The next or previous passage of the text being read."""
-        first = self._first_passage()
-        if first is None:
-            return
-        last = max(i for i, item in enumerate(self._script) if _is_passage(item))
-        at = first if self._at < first else min(max(self._at + by, first), last)
-        if by > 0 and self._at == last:
-            lang = self.app.language
-            self._interject(Utterance.of(gettext_in(lang, "End of the page."), lang, "state"), resume=False)
-            return
-        self._paused = False
-        self._play_at(at)
-
-    def repeat(self) -> None:
-        first = self._first_passage()
-        self._paused = False
-        self._play_at(self._at if first is None or self._at >= first else first)
+        self.script.interject(Utterance.of(words, lang, "volume"))
 
     def reset(self) -> None:
         """The next visitor: silence, speech mode off, the configured volume, key help told anew."""
-        self._stop()
-        self._script, self._at = [], -1
-        self.on = False
-        self.menu = None
-        self._paged = self._paused = False
+        self.script.clear()
+        self.on, self.menu, self._paged = False, None, False
         self._told.clear()
         self._counted = False
         if self.speaker is not None:
@@ -337,11 +279,13 @@ class SpeechController:
     def screen_settled(self, screen: Screen[Any]) -> None:
         """``screen`` is drawn in the visitor's language (after a change or a relabel): announce it."""
         self._show_state()
-        if self.on and self._announce_due is screen and screen is self.app.screen:
-            if getattr(screen, "composed_language", self.app.language) != self.app.language:
-                return  # it re-renders in the new language first, and says so when done
-            self._announce_due = None
-            self._announce(screen, [])
+        if not (self.on and self._announce_due is screen and screen is self.app.screen):
+            return
+        composed = getattr(screen, "composed_language", "")
+        if composed and composed != self.app.language:
+            return  # it re-renders in the new language first, and says so when done
+        self._announce_due = None
+        self._announce(screen, [])
 
     def focused(self, widget: Widget) -> None:
         """The visitor moved to ``widget``: say it (with its number) instead of what was being said."""
@@ -354,11 +298,17 @@ class SpeechController:
         if said:
             self._announced_focus = widget
             self._paged = False
-            self._play([said])
+            self.script.play([said])
 
-    # -- the script ------------------------------------------------------------------------------------
+    # -- what is said ------------------------------------------------------------------------------------
     def _announce(self, screen: Screen[Any], before: Sequence[Utterance]) -> None:
+        """The screen's title, the key help not yet told, then its reading or its focused item."""
+        lang = self.app.language
         items: list[Item] = list(before)
+        if "mode" not in self._told:
+            self._told.add("mode")
+            words = gettext_in(lang, "Plus and minus: louder and softer. Space: pause. {key}: speech off.")
+            items.append(Utterance.of(words.format(key=key_name(self.app.settings.speech.key)), lang, "help"))
         title = getattr(screen, "spoken_title", None)
         if title is not None and (said := title()):
             items.append(said)
@@ -366,83 +316,19 @@ class SpeechController:
         reading: Reading = reading_of() if reading_of is not None else Reading()
         self._announced_focus = screen.focused
         if reading.passages:
-            lang = self.app.language
             if reading.paged and "reading" not in self._told:
                 self._told.add("reading")
-                words = gettext_in(lang, "Arrow down: next paragraph. Arrow up: previous. Enter: repeat.")
-                items.append(Utterance.of(words, lang, "help"))
+                items.append(
+                    Utterance.of(
+                        gettext_in(lang, "Arrow down: next paragraph. Arrow up: previous. Enter: repeat."),
+                        lang,
+                        "help",
+                    )
+                )
             items.extend(reading.passages)
         elif screen.focused is not None:
             spoken_focus = getattr(screen, "spoken_focus", None)
             if spoken_focus is not None and (said := spoken_focus(screen.focused)):
                 items.append(said)
         self._paged = reading.paged and bool(reading.passages)
-        self._play(items)
-
-    def _first_passage(self) -> int | None:
-        return next((i for i, item in enumerate(self._script) if _is_passage(item)), None)
-
-    def _play(self, items: list[Item]) -> None:
-        self._script = items
-        self._paused = False
-        self._interjecting = False
-        self._play_at(0)
-
-    def _play_at(self, index: int) -> None:
-        self._cancel_timer()
-        self._at = index
-        if self.speaker is None or self._paused:
-            return
-        if index >= len(self._script):
-            self._current = None
-            return
-        item = self._script[index]
-        if isinstance(item, float):
-            self._current = None
-            self._timer = self.app.set_timer(item, lambda: self._play_at(index + 1))
-            return
-        self._current = self.speaker.say(item)
-
-    def _interject(self, utterance: Utterance, resume: bool = True) -> None:
-        """Say ``utterance`` now, then (``resume``) the item it cut off from its start."""
-        if self.speaker is None:
-            return
-        self._cancel_timer()
-        self._interjecting = resume
-        self._current = self.speaker.say(utterance)
-
-    def _stop(self) -> None:
-        self._cancel_timer()
-        self._current = None
-        if self.speaker is not None:
-            self.speaker.stop()
-
-    def _cancel_timer(self) -> None:
-        if self._timer is not None:
-            self._timer.stop()
-            self._timer = None
-
-    def _from_worker(self, spoken: Spoken) -> None:
-        """The speaker's thread finished ``spoken``; carry on in the app's own thread."""
-        loop = self._loop
-        if loop is not None and not loop.is_closed():
-            with contextlib.suppress(RuntimeError):  # the loop closed meanwhile: the app is gone
-                loop.call_soon_threadsafe(self._done, spoken)
-
-    def _done(self, spoken: Spoken) -> None:
-        if spoken is not self._current or not spoken.completed or self._paused:
-            return
-        if self._interjecting:
-            self._interjecting = False
-            self._play_at(max(self._at, 0))
-            return
-        self._play_at(self._at + 1)
-
-
-def _is_passage(item: Item) -> bool:
-    return isinstance(item, Utterance) and item.kind == PASSAGE
-
-
-def _offers_menu(screen: Screen[Any]) -> bool:
-    """The screen where the speech key starts the audio menu (the welcome screen says so)."""
-    return bool(getattr(screen, "offers_audio_menu", False))
+        self.script.play(items)
