@@ -16,7 +16,7 @@ from kiosk.content.html import Block, Document
 from kiosk.content.models import Place
 from kiosk.i18n.catalogs import gettext_in
 from kiosk.i18n.formatting import format_weekday
-from kiosk.speech.spoken import spoken_clock, spoken_week
+from kiosk.speech.spoken import spoken_week
 from kiosk.speech.utterance import Utterance
 
 PASSAGE = "passage"
@@ -28,23 +28,24 @@ def phone_words(number: str) -> str:
     return ", ".join(" ".join(group) for group in groups if group)
 
 
-def _block_words(block: Block, lang: str) -> str:
-    text = ""
+def _block_pieces(block: Block, lang: str, content_lang: str) -> list[tuple[str, str]]:
+    """A block's words in the content's language, each link's number in the visitor's."""
+    pieces: list[tuple[str, str]] = []
     for span in block.spans:
-        text += span.text
+        pieces.append((span.text, content_lang))
         if span.link is not None:
             # TRANSLATORS: spoken, never shown: after a link's words on a page; {n} is the key that shows it.
-            text += " (" + gettext_in(lang, "link {n}").format(n=span.link) + ")"
-    return text
+            pieces.append(("(" + gettext_in(lang, "link {n}").format(n=span.link) + ")", lang))
+    return pieces
 
 
 def document_passages(document: Document, lang: str, content_lang: str) -> list[Utterance]:
     """A page paragraph by paragraph (headings, list items and table rows each one), then its links."""
     passages: list[Utterance] = []
     for block in document.blocks:
-        words = _block_words(block, lang)
-        if words.strip():
-            passages.append(Utterance.joined([(words, content_lang)], PASSAGE))
+        passage = Utterance.joined(_block_pieces(block, lang, content_lang), PASSAGE)
+        if passage:
+            passages.append(passage)
     if document.links:
         pieces = [(gettext_in(lang, "Links on this page") + ":", lang)]
         for link in document.links:
@@ -54,10 +55,13 @@ def document_passages(document: Document, lang: str, content_lang: str) -> list[
 
 
 def spoken_status(status: HoursStatus, now: datetime, lang: str) -> str:
-    """ "Open now until 12 o'clock": the hours screen's status line with the times in words."""
+    """ "Open now until 12": the hours screen's status line, its times as a voice reads them well."""
 
     def clock(moment: datetime) -> str:
-        return spoken_clock(moment.astimezone(BERLIN).time(), lang)
+        # Bare digits ("12", "16 30"): the status templates already carry the word for the hour
+        # where their language needs it ("bis {time} Uhr", "الساعة {time}").
+        at = moment.astimezone(BERLIN)
+        return f"{at.hour}" if at.minute == 0 else f"{at.hour} {at.minute:02d}"
 
     if status.state == "open" and status.until is not None:
         if status.until.date() == now.date():

@@ -67,8 +67,10 @@ def find_player(
             command = tuple(shlex.split(configured))
         except ValueError as error:
             return None, f"[speech] player is not a valid command line: {error}"
-        if not command or shutil.which(command[0]) is None:
-            return None, f"[speech] player: command not found: {command[0] if command else configured!r}"
+        if not command:
+            return None, "[speech] player is empty"
+        if shutil.which(command[0]) is None:
+            return None, f"[speech] player: command not found: {command[0]}"
         return Player("[speech] player", command), ""
     raw = ("--format", "s16", "--rate", "{rate}", "--channels", "1", "-")
     candidates = [

@@ -57,6 +57,10 @@ class Utterance:
         """Pieces ``(text, language)`` in order, each split by script like :meth:`of`."""
         parts: list[Part] = []
         for text, language in pieces:
+            if parts and text.strip() and not re.search(r"\w", text):
+                # Punctuation alone (".", ")") belongs to what it follows; no voice of its own.
+                parts[-1] = Part(parts[-1].text + text.strip(), parts[-1].language)
+                continue
             for part in split_scripts(text, language):
                 if parts and parts[-1].language == part.language:
                     # One voice for neighbours in one language: no needless pause between them.
