@@ -56,7 +56,11 @@ def document_passages(document: Document, lang: str, content_lang: str) -> list[
 
 def spoken_status(status: HoursStatus, now: datetime, lang: str) -> str:
     """ "Open now until 12": the hours screen's status line, its times as a voice reads them well."""
+    # The screen's " · " separates two statements; a voice needs a full stop to pause there.
+    return _status_words(status, now, lang).replace(" · ", ". ")
 
+
+def _status_words(status: HoursStatus, now: datetime, lang: str) -> str:
     def clock(moment: datetime) -> str:
         # Bare digits ("12", "16 30"): the status templates already carry the word for the hour
         # where their language needs it ("bis {time} Uhr", "الساعة {time}").
@@ -82,9 +86,7 @@ def spoken_status(status: HoursStatus, now: datetime, lang: str) -> str:
         template = gettext_in(lang, "Closed now · opens tomorrow at {time}")
     else:
         template = gettext_in(lang, "Closed now · opens {day} at {time}")
-    return template.replace(" · ", ". ").format(
-        day=format_weekday(opens.date(), lang=lang), time=clock(opens)
-    )
+    return template.format(day=format_weekday(opens.date(), lang=lang), time=clock(opens))
 
 
 def hours_passages(place: Place, now: datetime, lang: str) -> list[Utterance]:

@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from kiosk.content.text import one_line
+from kiosk.i18n.catalogs import gettext_in
 
 #: Languages whose own script is not Latin: Latin-script words in their text are names and places of
 #: Dortmund ("Mengede", "Diakonisches Werk") and are read by the German voice, not the Arabic one.
@@ -18,11 +19,15 @@ NON_LATIN_SCRIPT = frozenset({"ar", "fa", "uk", "ru", "bg", "ckb", "el", "he", "
 #: A part longer than this is cut (espeak-ng reads ~15 characters a second: over five minutes).
 MAX_PART_CHARS = 5000
 
-# A run of Latin-script words, with the spaces, digits and punctuation between them, not at its ends.
+# A run of Latin-script words, with the spaces, numbers and punctuation between them (an address:
+# "Westerfilder Straße 54, 44357 Dortmund"), not at its ends.
 _LATIN_RUN = re.compile(
     r"[A-Za-z\u00c0-\u024f][A-Za-z\u00c0-\u024f0-9.'’\-]*"
-    r"(?:[\s,&/]+[A-Za-z\u00c0-\u024f][A-Za-z\u00c0-\u024f0-9.'’\-]*)*"
+    r"(?:(?:[\s,&/]+\d+)*[\s,&/]+[A-Za-z\u00c0-\u024f][A-Za-z\u00c0-\u024f0-9.'’\-]*)*"
 )
+_CLOCK = r"(?<![\d:.])([01]?\d|2[0-3]):([0-5]\d)(?![\d:])"
+_TIME = re.compile(_CLOCK)
+_TIME_RANGE = re.compile(_CLOCK + r"\s*[–—-]\s*" + _CLOCK)
 # Ukrainian's euphonic variants: espeak-ng spells the one-letter words out ("з" as "ze", "й" as "jot"),
 # so the kiosk says the equivalent longer forms ("із", "і"), which mean the same.
 _UK_ONE_LETTER = (
@@ -61,18 +66,22 @@ class Utterance:
                 # Punctuation alone (".", ")") belongs to what it follows; no voice of its own.
                 parts[-1] = Part(parts[-1].text + text.strip(), parts[-1].language)
                 continue
-            for part in split_scripts(text, language):
+            for number, part in enumerate(split_scripts(text, language)):
+                # Pieces are words apart; the parts of one piece keep the spacing they had.
+                gap = " " if number == 0 and parts else ""
                 if parts and parts[-1].language == part.language:
                     # One voice for neighbours in one language: no needless pause between them.
-                    parts[-1] = Part(f"{parts[-1].text} {part.text}", part.language)
+                    parts[-1] = Part(parts[-1].text + gap + part.text, part.language)
                 else:
+                    if gap:
+                        parts[-1] = Part(parts[-1].text + gap, parts[-1].language)
                     parts.append(part)
         return cls(tuple(parts), kind)
 
     @property
     def text(self) -> str:
         """Everything said, as plain text (for logs and tests; never shown to a visitor)."""
-        return " ".join(part.text for part in self.parts)
+        return "".join(part.text for part in self.parts).strip()
 
     @property
     def language(self) -> str:
@@ -94,29 +103,54 @@ def speakable(text: str) -> str:
 
 def split_scripts(text: str, language: str, latin_language: str = "de") -> list[Part]:
     """``text`` in ``language``, its Latin-script runs given to ``latin_language`` if ``language``'s
-    script is not Latin; empty text gives no parts."""
+    script is not Latin; empty text gives no parts. The parts put together are the text again."""
     text = speakable(text)
     if not text:
         return []
     if language.split("-")[0] not in NON_LATIN_SCRIPT:
         return [Part(text, language)]
-    parts: list[Part] = []
+    pieces: list[tuple[str, str]] = []
     last = 0
     for match in _LATIN_RUN.finditer(text):
-        before = text[last : match.start()].strip()
-        if before:
-            parts.append(Part(before, language))
-        parts.append(Part(match.group(), latin_language))
+        pieces += [(text[last : match.start()], language), (match.group(), latin_language)]
         last = match.end()
-    rest = text[last:].strip()
-    if rest:
-        parts.append(Part(rest, language))
-    # Punctuation alone ("(", "»") reads as nothing; fold it into its neighbour.
-    return [part for part in parts if re.search(r"\w", part.text)] or [Part(text, language)]
+    pieces.append((text[last:], language))
+    parts: list[Part] = []
+    for piece, piece_language in pieces:
+        if not piece:
+            continue
+        if not re.search(r"\w", piece) and parts:
+            # Spaces and punctuation alone ("» ", ".") read as nothing: they go with what they follow.
+            parts[-1] = Part(parts[-1].text + piece, parts[-1].language)
+        elif parts and not re.search(r"\w", parts[-1].text):
+            parts[-1] = Part(parts[-1].text + piece, piece_language)
+        else:
+            parts.append(Part(piece, piece_language))
+    return parts
+
+
+def _bare_time(hour: str, minute: str) -> str:
+    return str(int(hour)) if minute == "00" else f"{int(hour)} {minute}"
+
+
+def spoken_times(text: str, language: str) -> str:
+    """Clock times in content said as words say them: "9:00–12:00" as "9 bis 12", "9:30" as "9 30"
+    (espeak-ng would say "nine colon zero zero")."""
+    if ":" not in text:
+        return text
+    text = _TIME_RANGE.sub(
+        # The same words the kiosk's own hours use (kiosk.speech.spoken.spoken_span).
+        lambda m: gettext_in(language, "{start} to {end}").format(
+            start=_bare_time(m[1], m[2]), end=_bare_time(m[3], m[4])
+        ),
+        text,
+    )
+    return _TIME.sub(lambda m: _bare_time(m[1], m[2]), text)
 
 
 def voice_text(text: str, language: str) -> str:
     """``text`` as ``language``'s voice should get it (small fixes for espeak-ng's known misreadings)."""
+    text = spoken_times(text, language)
     if language.split("-")[0] == "uk":
         for pattern, replacement in _UK_ONE_LETTER:
             text = pattern.sub(replacement, text)

@@ -64,7 +64,7 @@ class SpeechController:
         self.app = app
         self.check: SpeechCheck | None = None
         self.speaker: Speaker | None = None
-        self.script = Script(lambda delay, callback: app.set_timer(delay, callback))
+        self.script = Script(lambda delay, callback: app.set_timer(delay, callback), app.call_later)
         self.on = False
         #: The languages the audio menu offers while it runs on the welcome screen (None: no menu).
         self.menu: list[str] | None = None

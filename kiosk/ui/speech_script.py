@@ -18,13 +18,16 @@ from kiosk.speech.utterance import Utterance
 Item = Utterance | float  # a float is a pause of that many seconds
 #: Starts a timer on the app's loop; returns something with ``stop()``.
 SetTimer = Callable[[float, Callable[[], None]], object]
+#: Runs a callback with its argument among the app's own messages (where its timers work).
+Schedule = Callable[[Callable[[Spoken], None], Spoken], object]
 
 
 class Script:
     """Plays a list of items through ``speaker``; every method runs on the app's own thread."""
 
-    def __init__(self, set_timer: SetTimer) -> None:
+    def __init__(self, set_timer: SetTimer, schedule: Schedule) -> None:
         self.set_timer = set_timer
+        self.schedule = schedule
         self.speaker: Speaker | None = None
         self.items: list[Item] = []
         self.at = -1
@@ -36,6 +39,11 @@ class Script:
 
     def attach(self, speaker: Speaker | None, loop: asyncio.AbstractEventLoop) -> None:
         self.speaker, self._loop = speaker, loop
+
+    @property
+    def finished(self) -> bool:
+        """Everything said (or nothing to say): no item playing, none waiting, no pause running."""
+        return self._current is None and self._timer is None and (self.paused or self.at >= len(self.items))
 
     # -- playing ---------------------------------------------------------------------------------------
     def play(self, items: list[Item]) -> None:
@@ -120,11 +128,11 @@ class Script:
         loop = self._loop
         if loop is not None and not loop.is_closed():
             with contextlib.suppress(RuntimeError):  # the loop closed meanwhile: the app is gone
-                loop.call_soon_threadsafe(self.ended, spoken)
+                loop.call_soon_threadsafe(self.schedule, self.ended, spoken)
 
     def ended(self, spoken: Spoken) -> None:
-        if spoken is not self._current or not spoken.completed or self.paused:
-            return  # cut off, or replaced by something newer
+        if spoken is not self._current or self.paused or spoken.interrupted:
+            return  # cut off, or replaced by something newer (a failed one is passed over)
         if self._resume_after:
             self._resume_after = False
             self.play_at(max(self.at, 0))

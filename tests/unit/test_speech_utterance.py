@@ -24,11 +24,12 @@ def test_latin_names_in_arabic_text_are_parts_for_the_german_voice() -> None:
     assert [(p.language, p.text) for p in parts] == [
         ("ar", "مكتب «"),
         ("de", "lokal willkommen"),
-        ("ar", "» لمنطقتي"),
+        ("ar", "» لمنطقتي "),
         ("de", "Mengede"),
-        ("ar", "و"),
+        ("ar", " و "),
         ("de", "Huckarde."),
     ]
+    assert "".join(p.text for p in parts) == "مكتب «lokal willkommen» لمنطقتي Mengede و Huckarde."
 
 
 def test_text_in_a_latin_script_language_stays_one_part() -> None:
@@ -40,7 +41,8 @@ def test_text_in_a_latin_script_language_stays_one_part() -> None:
 
 def test_neighbours_in_one_language_become_one_part() -> None:
     utterance = Utterance.joined([("3,", "de"), ("Sprechzeiten", "de"), ("Дортмунд", "uk")])
-    assert utterance.parts == (Part("3, Sprechzeiten", "de"), Part("Дортмунд", "uk"))
+    assert utterance.parts == (Part("3, Sprechzeiten ", "de"), Part("Дортмунд", "uk"))
+    assert utterance.text == "3, Sprechzeiten Дортмунд"
     assert utterance.language == "de" and utterance.languages == ("de", "uk")
 
 
@@ -89,3 +91,11 @@ def test_ukrainian_one_letter_words_are_not_spelled_out() -> None:
 def test_a_part_is_cut_to_a_bounded_length() -> None:
     (part,) = Utterance.of("Wort " * 5000, "de").parts
     assert len(part.text) <= MAX_PART_CHARS
+
+
+def test_clock_times_in_content_are_said_as_words_say_them() -> None:
+    assert voice_text("Montag und Freitag 9:00 bis 12:00 Uhr, Dienstag 13:30–16:00", "de") == (
+        "Montag und Freitag 9 bis 12 Uhr, Dienstag 13 30 bis 16"
+    )
+    assert voice_text("вівторок 13:00–16:00", "uk") == "вівторок від 13 до 16"
+    assert voice_text("Verhältnis 3:1, Zeit 10:15:20", "de") == "Verhältnis 3:1, Zeit 10:15:20"

@@ -241,6 +241,14 @@ class HoursScreen(KioskScreen):
 
     reads_paged = True
 
+    def title_language(self) -> str:
+        place = self.place()
+        if self.place_id is None or place is None:
+            return self.kiosk.language
+        return next(
+            (s.language for s in self.kiosk.library.places() if s.item.id == place.id), self.kiosk.language
+        )
+
     def spoken_passages(self) -> list[Utterance]:
         place, lang = self.place(), self.kiosk.language
         if place is None:

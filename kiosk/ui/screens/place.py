@@ -51,6 +51,10 @@ class PlaceScreen(KioskScreen):
 
     reads_paged = True
 
+    def title_language(self) -> str:
+        shown = self.shown_place()
+        return shown.language if shown else self.kiosk.language
+
     def spoken_passages(self) -> list[Utterance]:
         shown, lang = self.shown_place(), self.kiosk.language
         if shown is None:

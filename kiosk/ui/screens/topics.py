@@ -40,6 +40,10 @@ class TopicsScreen(KioskScreen):
                 return shown.item.title
         return _("Help topics")
 
+    def title_language(self) -> str:
+        shown = self.kiosk.library.page(self.parent_key) if self.parent_key is not None else None
+        return shown.language if shown is not None else self.kiosk.language
+
     def compose_body(self) -> ComposeResult:
         library = self.kiosk.library
         self.entries = library.topics(self.parent_key)
