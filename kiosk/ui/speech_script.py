@@ -43,7 +43,8 @@ class Script:
     @property
     def finished(self) -> bool:
         """Everything said (or nothing to say): no item playing, none waiting, no pause running."""
-        return self._current is None and self._timer is None and (self.paused or self.at >= len(self.items))
+        done = self.paused or not self.items or self.at >= len(self.items)
+        return self._current is None and self._timer is None and done
 
     # -- playing ---------------------------------------------------------------------------------------
     def play(self, items: list[Item]) -> None:
