@@ -118,6 +118,11 @@ class SpeechController:
             self.speaker.close()
             self.speaker = None
 
+    @property
+    def offered(self) -> bool:
+        """Speech is part of this kiosk (``[speech] enabled``), whether or not it can work right now."""
+        return self.check.enabled if self.check is not None else self.app.settings.speech.enabled
+
     def speaks(self, language: str) -> bool:
         """Speech can start for a visitor in ``language`` (engine, voice and output are there)."""
         return self.speaker is not None and self.check is not None and self.check.speaks(language)

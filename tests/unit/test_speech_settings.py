@@ -19,6 +19,12 @@ from kiosk.usage.counts import Usage
 from kiosk.usage.store import UsageStore
 
 
+@pytest.fixture(autouse=True)
+def speech_as_configured(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The shared fixture switches speech off for screen tests; here the settings themselves count."""
+    monkeypatch.delenv("KIOSK_SPEECH__ENABLED")
+
+
 def write_config(tmp_path: Path, text: str) -> None:
     (tmp_path / "kiosk.toml").write_text(text, encoding="utf-8")
 

@@ -35,7 +35,7 @@ class HeaderBar(Horizontal):
             parts.append(spoken_as(Button(visual(_("Back")), id="back", classes="header-button"), _("Back")))
         parts.append(Prose(Text(self.title_text, style="bold"), id="title"))
         speech = getattr(self.app, "speech", None)
-        if speech is not None:
+        if speech is not None and speech.offered:
             # Large and always in the same place: the way into speech mode for a visitor who taps.
             label = speech.button_label()
             read_aloud = Button(visual(label), id="read-aloud", classes="header-button")
