@@ -6,6 +6,7 @@ Precedence, lowest first: built-in defaults, the TOML file (``KIOSK_CONFIG`` if 
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import tomllib
@@ -15,8 +16,16 @@ from typing import Any, Literal
 from urllib.parse import urlsplit
 
 from babel import Locale, UnknownLocaleError
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
-from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
+from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict, SettingsError
 
 SYSTEM_CONFIG = Path("/etc/kiosk/kiosk.toml")
 LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
@@ -62,8 +71,11 @@ class ApiSettings(_Section):
 
 class DisplaySettings(_Section):
     languages: list[str] = Field(default_factory=lambda: list(DEFAULT_LANGUAGES), min_length=1)
-    default_language: str = "de"
+    default_language: str = Field(default="de", validate_default=True)
     idle_timeout_s: int = Field(default=90, ge=10, le=24 * 3600)
+    #: How long "Are you still there?" counts down before starting over. WCAG 2.2.1 asks for at
+    #: least 20 seconds to answer with one simple action.
+    idle_countdown_s: int = Field(default=20, ge=20, le=300)
     theme: Literal["contrast-dark", "contrast-light"] = "contrast-dark"
     #: Which place in the content is "our office" (its hours on the welcome screen); None: the
     #: first place with opening hours.
@@ -83,11 +95,13 @@ class DisplaySettings(_Section):
             seen.add(code)
         return value
 
-    @model_validator(mode="after")
-    def _default_is_offered(self) -> DisplaySettings:
-        if self.default_language not in self.languages:
-            raise ValueError(f"default_language {self.default_language!r} is not in languages")
-        return self
+    @field_validator("default_language")
+    @classmethod
+    def _default_is_offered(cls, value: str, info: ValidationInfo) -> str:
+        languages = info.data.get("languages")
+        if languages is not None and value not in languages:
+            raise ValueError(f"{value!r} is not in languages")
+        return value
 
 
 class LinkSettings(_Section):
@@ -256,29 +270,64 @@ def read_toml(path: Path) -> dict[str, Any]:
         raise ConfigError(f"{path}: not valid TOML: {exc}") from None
 
 
-def load_settings() -> Settings:
+def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
     """Read and validate the settings; raise :class:`ConfigError` with one clear line on any problem."""
-    path = config_path()
+    environ = os.environ if environ is None else environ
+    path = config_path(environ)
     data = read_toml(path) if path else {}
     try:
         return Settings(**data)
     except ValidationError as exc:
-        raise ConfigError(_explain(exc, path, data)) from None
+        raise ConfigError(_explain(exc, path, data, environ)) from None
+    except SettingsError:
+        # pydantic-settings could not even read a variable (a list or table that is not JSON).
+        raise ConfigError(_unreadable_variable(environ)) from None
 
 
-def _explain(exc: ValidationError, path: Path | None, data: Mapping[str, Any]) -> str:
+def _unreadable_variable(environ: Mapping[str, str]) -> str:
+    for name, value in sorted(environ.items()):
+        if not name.upper().startswith("KIOSK_") or not value.lstrip().startswith(("[", "{")):
+            continue
+        try:
+            json.loads(value)
+        except ValueError:
+            return (
+                f"environment variable {name}: not valid JSON: {value[:60]!r} "
+                '(a list is written ["de", "en"], with double quotes)'
+            )
+    return "environment variables KIOSK_*: a value cannot be read (lists and tables are written as JSON)"
+
+
+def _variable(loc: list[str], environ: Mapping[str, str]) -> str | None:
+    """The KIOSK_ variable set for ``loc`` (or for any key of its section), as the admin wrote it."""
+    wanted = f"KIOSK_{'__'.join(loc)}".upper()
+    found = [name for name in environ if name.upper() == wanted]
+    if not found and len(loc) == 1:
+        found = sorted(name for name in environ if name.upper().startswith(wanted + "__"))
+    return ", ".join(found) or None
+
+
+def _explain(
+    exc: ValidationError, path: Path | None, data: Mapping[str, Any], environ: Mapping[str, str]
+) -> str:
     error = exc.errors()[0]
     loc = [str(part) for part in error["loc"]]
     key = ".".join(loc) if loc else "(top level)"
+    variable = _variable(loc, environ)
     in_file = _has_key(data, loc)
-    where = str(path) if in_file and path else f"environment variable KIOSK_{'__'.join(loc).upper()}"
-    if not in_file and path is None and not loc:
-        where = "settings"
+    if variable is not None:
+        where = f"environment variable {variable}"
+    elif (in_file and path) or (path is not None and loc and _has_key(data, loc[:1])):
+        where = str(path)
+    else:
+        where = "settings (a built-in default)"
     message = error["msg"].removeprefix("Value error, ")
     if error["type"] == "extra_forbidden":
         message = "unknown key"
     more = f" (and {len(exc.errors()) - 1} more problem(s))" if len(exc.errors()) > 1 else ""
-    return f"{where}: [{'.'.join(loc[:1])}] {'.'.join(loc[1:]) or key}: {message}{more}"
+    field = f" {'.'.join(loc[1:])}" if len(loc) > 1 else ""
+    section = f"[{loc[0]}]" if loc else key
+    return f"{where}: {section}{field}: {message}{more}"
 
 
 def _has_key(data: Mapping[str, Any], loc: list[str]) -> bool:

@@ -21,10 +21,6 @@ from dataclasses import dataclass
 from typing import Literal, TextIO
 from urllib.parse import quote, urlsplit
 
-import qrcode
-from qrcode.constants import ERROR_CORRECT_M
-from qrcode.exceptions import DataOverflowError
-
 from kiosk.content.calendar import calendar_forms
 from kiosk.content.recurrence import Occurrence
 
@@ -293,6 +289,11 @@ def qr_matrix(text: str) -> Matrix:
     Raises ValueError if the text does not fit into any QR code. Cached: choosing the mask pattern
     takes 15 ms, and every visitor who opens the office page asks for the same few codes.
     """
+    # qrcode (and the imaging library it brings) loads with the first code, not with the kiosk.
+    import qrcode
+    from qrcode.constants import ERROR_CORRECT_M
+    from qrcode.exceptions import DataOverflowError
+
     code = qrcode.QRCode(error_correction=ERROR_CORRECT_M, border=QUIET_ZONE)
     code.add_data(text)
     try:

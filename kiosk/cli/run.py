@@ -6,9 +6,14 @@ import argparse
 import gc
 import logging
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from kiosk.config import ConfigError, Settings, load_settings
+
+if TYPE_CHECKING:
+    from kiosk.ui.runtime import Runtime
 
 log = logging.getLogger("kiosk")
 
@@ -35,13 +40,11 @@ def run_kiosk(settings: Settings, *, dev: bool = False) -> int:
     from kiosk.ops.notify import Notifier
     from kiosk.sources.snapshot import load_snapshot
     from kiosk.store import Store, StoreError
-    from kiosk.sync.loop import Syncer
     from kiosk.sync.status import content_at_start
     from kiosk.ui.app import KioskApp
     from kiosk.ui.runtime import Runtime, UsageSink
     from kiosk.usage.counts import Usage
     from kiosk.usage.outbox import FeedbackOutbox
-    from kiosk.usage.sender import FeedbackSender
     from kiosk.usage.store import UsageStore
 
     _log_away_from_the_screen(settings)
@@ -56,9 +59,7 @@ def run_kiosk(settings: Settings, *, dev: bool = False) -> int:
     # welcome screen is up, so a large region does not delay the first frame.
     first = [settings.display.default_language, *(c for c in ("de", "en") if c in settings.display.languages)]
     content = content_at_start(settings, store, list(dict.fromkeys(first))) if store else None
-    runtime = Runtime(store=store, notifier=Notifier.from_environ())
-    if store is not None and settings.api.base_url:
-        runtime.syncer = Syncer(settings, store)
+    runtime = Runtime(store=store, notifier=Notifier.from_environ(), build_background=background(settings))
     usage_store: UsageStore | None
     try:
         usage_store = UsageStore.open(settings.paths.state_dir)
@@ -69,9 +70,6 @@ def run_kiosk(settings: Settings, *, dev: bool = False) -> int:
     if usage_store is not None:
         usage = Usage(usage_store).start()
         runtime.outbox = FeedbackOutbox(usage_store, settings.api.region)
-        runtime.feedback_sender = FeedbackSender(
-            runtime.outbox, settings.api.base_url, timeout_s=settings.api.timeout_s
-        )
     # What is loaded now lives as long as the process: keep the garbage collector from walking it.
     gc.collect()
     gc.freeze()
@@ -88,6 +86,23 @@ def run_kiosk(settings: Settings, *, dev: bool = False) -> int:
         if store is not None:
             store.close()
     return 0
+
+
+def background(settings: Settings) -> Callable[[Runtime], None]:
+    """What the kiosk starts once its first frame is up: the content refresh and the feedback sender."""
+
+    def build(runtime: Runtime) -> None:
+        from kiosk.sync.loop import Syncer
+        from kiosk.usage.sender import FeedbackSender
+
+        if runtime.store is not None and settings.api.base_url:
+            runtime.syncer = Syncer(settings, runtime.store)
+        if runtime.outbox is not None:
+            runtime.feedback_sender = FeedbackSender(
+                runtime.outbox, settings.api.base_url, timeout_s=settings.api.timeout_s
+            )
+
+    return build
 
 
 def _log_away_from_the_screen(settings: Settings) -> None:

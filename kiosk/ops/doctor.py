@@ -18,19 +18,19 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Literal, TextIO
-
-import httpx
+from typing import TYPE_CHECKING, Literal, TextIO
 
 from kiosk.clock import BERLIN
 from kiosk.config import ConfigError, Settings, config_path, load_settings
 from kiosk.i18n.catalogs import CatalogError, bundled_translations_dir, catalog_path, load_catalog
 from kiosk.i18n.checks import PoSyntaxError, parse_po
-from kiosk.sources.integreat.client import FetchError, IntegreatClient, RetryPolicy
 from kiosk.sources.integreat.schema import parse_languages
 from kiosk.speech.system import check_speech
 from kiosk.store import FILE_NAME, Store, StoreError
 from kiosk.sync.status import content_age
+
+if TYPE_CHECKING:  # httpx is imported by the API check only: the staff screen loads this module too
+    import httpx
 
 Status = Literal["OK", "WARN", "FAIL"]
 #: Content the API has not confirmed for this long is worth a look, whatever refresh_minutes says.
@@ -220,6 +220,8 @@ async def check_api(
     if not base_url:
         return Check("API", "OK", "no content API configured: the kiosk shows the bundled content")
     timeout = min(timeout_s, settings.api.timeout_s)
+    from kiosk.sources.integreat.client import FetchError, IntegreatClient, RetryPolicy
+
     client = IntegreatClient(
         base_url, settings.api.region, timeout, retry=RetryPolicy(attempts=1), transport=transport
     )

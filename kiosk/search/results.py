@@ -8,6 +8,7 @@ page the library does not show, an event with no date ahead) are left out, and s
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -34,15 +35,32 @@ class Found:
     occurrence: Occurrence | None = None
 
 
-def search_languages(visitor: str) -> list[str]:
-    """The languages searched, in order: the visitor's own, then German and English."""
-    return list(dict.fromkeys((visitor, *FALLBACK_LANGUAGES)))
+#: Languages written in a script other than Latin: what a visitor types in that script is searched
+#: in them too, whatever the interface language (an Arabic word in a German session).
+SCRIPT_LANGUAGES: dict[str, tuple[str, ...]] = {
+    "ARABIC": ("ar", "fa", "ckb", "ps", "ur"),
+    "CYRILLIC": ("uk", "ru", "bg", "sr", "mk", "be"),
+    "HEBREW": ("he", "yi"),
+    "GREEK": ("el",),
+}
+
+
+def search_languages(visitor: str, query: str = "") -> list[str]:
+    """The languages searched, in order: the visitor's own, then German and English, then the
+    languages of the script the query is typed in."""
+    typed = {_script(char) for char in query if char.isalpha()}
+    by_script = [code for script in sorted(typed) for code in SCRIPT_LANGUAGES.get(script, ())]
+    return list(dict.fromkeys((visitor, *FALLBACK_LANGUAGES, *by_script)))
+
+
+def _script(char: str) -> str:
+    return unicodedata.name(char, "").split(" ", 1)[0]
 
 
 def visitor_results(index: SearchIndex, query: str, library: Library, now: datetime,
                     limit: int = 30) -> list[Found]:  # fmt: skip
     """The best ``limit`` results for ``query`` that the visitor of ``library`` can open."""
-    hits = index.search(query, search_languages(library.language), limit=limit * 2)
+    hits = index.search(query, search_languages(library.language, query), limit=limit * 2)
     return resolve(hits, library, now)[:limit]
 
 

@@ -146,10 +146,8 @@ def spoken_code(target: str, caption: str, lang: str) -> str:
     )
 
 
-def menu_entry(code: str, number: int | None) -> str:
+def menu_entry(code: str, key: str) -> str:
     """One line of the audio menu, in the language it offers: "Deutsch: drücken Sie 1."."""
-    if number is None:
-        # TRANSLATORS: spoken, never shown, in the audio menu: languages past the ninth are picked with Enter.
-        return gettext_in(code, "{language}: press Enter now.").format(language=native_name(code))
-    # TRANSLATORS: spoken, never shown, in the audio menu: {language} is the language's own name.
-    return gettext_in(code, "{language}: press {number}.").format(language=native_name(code), number=number)
+    # TRANSLATORS: spoken, never shown, in the audio menu: {language} is the language's own name,
+    # {number} the key to press (1–9, 0, or a letter).
+    return gettext_in(code, "{language}: press {number}.").format(language=native_name(code), number=key)

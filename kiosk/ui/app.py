@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import gc
 import logging
 import time
@@ -219,12 +220,21 @@ class KioskApp(ReportsFailedWorkers, App[None]):
             ]
             if missing:
                 self._load_languages(store, missing)
-        syncer = self.runtime.syncer
+        self.runtime.search.current(self.content)  # ready before the first visitor searches
+        self.run_worker(self._start_background(), name="background", group="background")
+
+    async def _start_background(self) -> None:
+        """Build the refresh and the feedback sender (off the event loop: importing httpx takes a
+        while), then run them."""
+        runtime = self.runtime
+        build, runtime.build_background = runtime.build_background, None
+        if build is not None:
+            await asyncio.to_thread(build, runtime)
+        syncer = runtime.syncer
         if syncer is not None:
             syncer.on_new_content = self.offer_content
             self.run_worker(syncer.run(initial_delay_s=5.0), name="sync", group="sync", exclusive=True)
-        self.runtime.search.current(self.content)  # ready before the first visitor searches
-        sender = self.runtime.feedback_sender
+        sender = runtime.feedback_sender
         if sender is not None:
             self.run_worker(sender.run(), name="feedback", group="feedback-outbox", exclusive=True)
 
@@ -316,7 +326,9 @@ class KioskApp(ReportsFailedWorkers, App[None]):
         ):
             return
         if not isinstance(self.screen, IdleScreen):
-            self.push_screen(IdleScreen(seconds=10, on_timeout=self.reset_session))
+            self.push_screen(
+                IdleScreen(seconds=self.settings.display.idle_countdown_s, on_timeout=self.reset_session)
+            )
 
     # -- navigation ---------------------------------------------------------------------------------
     def go_back(self) -> None:

@@ -13,8 +13,13 @@ import signal
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from kiosk.clock import Clock
+
+if TYPE_CHECKING:  # both need httpx, which the first frame does not: built after it
+    from kiosk.sync.loop import Syncer
+    from kiosk.usage.sender import FeedbackSender
 from kiosk.config import ConfigError, Settings, SlotSettings, load_settings
 from kiosk.content.models import LanguageContent, RegionContent
 from kiosk.i18n import _
@@ -26,10 +31,8 @@ from kiosk.search.live import LiveIndex
 from kiosk.slots import SlotSource
 from kiosk.speech.engine import SpeechSetup
 from kiosk.store import Store, StoreError
-from kiosk.sync.loop import Syncer
 from kiosk.sync.status import content_age
 from kiosk.usage.outbox import FeedbackOutbox
-from kiosk.usage.sender import FeedbackSender
 from kiosk.usage.store import UsageSink as UsageSink
 
 log = logging.getLogger(__name__)
@@ -48,6 +51,9 @@ class Runtime:
     #: Where "Was this helpful?" answers wait until the content API has them.
     outbox: FeedbackOutbox | None = None
     feedback_sender: FeedbackSender | None = None
+    #: Builds what runs in the background (the refresh, the feedback sender) once the first frame is
+    #: up, in a worker thread: they need httpx, and the welcome screen should not wait for it.
+    build_background: Callable[[Runtime], None] | None = None
     #: The search index of the content shown; built in the background, kept across visitors.
     search: LiveIndex = field(default_factory=LiveIndex)
     #: A slot source given from outside (tests); else one is built from ``[slots]`` when first asked.

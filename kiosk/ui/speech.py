@@ -25,7 +25,7 @@ from kiosk.speech.spoken import menu_entry
 from kiosk.speech.system import SpeechCheck, check_speech
 from kiosk.speech.utterance import Utterance
 from kiosk.ui.speech_script import Item, Script
-from kiosk.ui.widgets.choices import Choice
+from kiosk.ui.widgets.choices import EVERY_KEY, Choice
 from kiosk.ui.widgets.text import spoken_as, visual
 
 if TYPE_CHECKING:
@@ -33,8 +33,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-#: The silence after an audio-menu entry that is chosen with Enter: time to press it.
-MENU_ENTER_PAUSE_S = 1.5
 #: How many times the audio menu goes through the languages before it waits in silence.
 MENU_ROUNDS = 2
 
@@ -189,39 +187,37 @@ class SpeechController:
         self._show_state()
 
     def start_menu(self) -> None:
-        """On the welcome screen: each language, spoken in itself, with the number to press."""
+        """On the welcome screen: each language, spoken in itself, with the key to press (the same
+        keys as the language picker's tiles: 1–9, then 0, then letters)."""
         codes = [code for code in self.app.settings.display.languages if self.speaks(code)]
         if not codes:
             return
         self.on, self.menu = True, codes
-        items: list[Item] = []
-        for number in range(1, len(codes) + 1):
-            items.append(self._menu_entry(number))
-            if number > 9:
-                items.append(MENU_ENTER_PAUSE_S)
+        items: list[Item] = [self._menu_entry(code) for code in codes]
         self.script.play(items * MENU_ROUNDS)
 
-    def _menu_entry(self, number: int) -> Utterance:
-        assert self.menu is not None
-        code = self.menu[number - 1]
-        return Utterance.of(menu_entry(code, number if number <= 9 else None), code, f"menu:{code}")
+    def _menu_key_of(self, code: str) -> str:
+        return EVERY_KEY[self.app.settings.display.languages.index(code)]
+
+    def _menu_entry(self, code: str) -> Utterance:
+        return Utterance.of(menu_entry(code, self._menu_key_of(code)), code, f"menu:{code}")
 
     def _menu_key(self, key: str, character: str | None) -> bool:
         menu = self.menu
         assert menu is not None
         current = self._menu_code()
-        if character and character in "123456789":
-            if int(character) <= len(menu):
-                self._choose(menu[int(character) - 1])
+        languages = self.app.settings.display.languages
+        wanted = (character or "").upper()
+        if len(wanted) == 1 and wanted in EVERY_KEY[: len(languages)]:
+            self._choose(languages[EVERY_KEY.index(wanted)])
             return True
-        if key == "enter":
+        if key == "enter":  # the language being offered (or the last one offered)
             if current is not None:
                 self._choose(current)
             return True
         if key in ("down", "up"):
             index = menu.index(current) if current in menu else -1
-            number = (index + (1 if key == "down" else -1)) % len(menu) + 1
-            self.script.play([self._menu_entry(number)])
+            self.script.play([self._menu_entry(menu[(index + (1 if key == "down" else -1)) % len(menu)])])
             return True
         if key == "escape":
             self.reset()

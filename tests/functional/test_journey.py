@@ -153,7 +153,7 @@ async def test_idle_reset_forgets_the_visitor(make_app: AppFactory, monotonic: F
         await pilot.pause()
         idle = app.screen
         assert isinstance(idle, IdleScreen)
-        for _ in range(10):
+        for _ in range(idle.remaining):
             idle.tick()
         await pilot.pause()
         assert isinstance(app.screen, WelcomeScreen)

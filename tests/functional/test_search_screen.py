@@ -20,6 +20,7 @@ from kiosk.ui.app import KioskApp
 from kiosk.ui.destinations import HomeAt
 from kiosk.ui.runtime import UsageSink
 from kiosk.ui.screens.event import EventScreen
+from kiosk.ui.screens.idle import IdleScreen
 from kiosk.ui.screens.page import PageScreen
 from kiosk.ui.screens.place import PlaceScreen
 from kiosk.ui.screens.search import SearchBox, SearchScreen
@@ -28,6 +29,7 @@ from kiosk.ui.widgets.choices import Choice
 from kiosk.ui.widgets.text import Prose
 from kiosk.ui.wording import in_other_language
 from tests.conftest import FakeMonotonic
+from tests.support.visitor import run_out
 from tests.unit.test_search_queries import conformance_content
 
 AppFactory = Callable[..., Any]
@@ -214,9 +216,9 @@ async def test_idle_reset_forgets_the_search_which_is_never_logged_or_counted(
         monotonic.advance(app.settings.display.idle_timeout_s + 1)
         app.check_visitor_idle()
         await pilot.pause()
-        for _second in range(10):
-            app.screen.tick()  # type: ignore[attr-defined]
-        await pilot.pause()
+        idle = app.screen
+        assert isinstance(idle, IdleScreen)
+        await run_out(pilot, idle)
         assert not any(isinstance(s, SearchScreen) for s in app.screen_stack)
         app.open(HomeAt())
         await pilot.pause()

@@ -7,13 +7,11 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-import pytest
 from textual.pilot import Pilot
 
 from kiosk.config import DEFAULT_LANGUAGES
 from kiosk.i18n.locales import native_name
 from kiosk.speech.engine import PlayTo, Spoken
-from kiosk.ui import speech as speech_module
 from kiosk.ui.app import KioskApp
 from kiosk.ui.runtime import UsageSink
 from kiosk.ui.screens.home import HomeScreen
@@ -67,36 +65,49 @@ async def german_page(pilot: Pilot[None], app: KioskApp) -> None:
 # -- the audio menu -----------------------------------------------------------------------------------
 
 
-async def test_the_audio_menu_says_every_language_in_itself_with_its_number(
-    make_app: AppFactory, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+async def test_the_audio_menu_says_every_language_in_itself_with_its_key(
+    make_app: AppFactory, tmp_path: Path
 ) -> None:
-    monkeypatch.setattr(speech_module, "MENU_ENTER_PAUSE_S", 30.0)  # time enough to press Enter
     app = wav_app(make_app, tmp_path)
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.press("f1")
         assert isinstance(app.screen, WelcomeScreen)
-        await until(pilot, lambda: len(said(app)) >= 10, "the first ten languages")
-        entries = said(app)
-        assert [s.kind for s in entries] == [f"menu:{code}" for code in DEFAULT_LANGUAGES[:10]]
-        for entry, code in zip(entries, DEFAULT_LANGUAGES, strict=False):
+        await until(pilot, lambda: len(said(app)) >= 12, "all twelve languages")
+        entries = said(app)[:12]
+        assert [s.kind for s in entries] == [f"menu:{code}" for code in DEFAULT_LANGUAGES]
+        for entry, code in zip(entries, DEFAULT_LANGUAGES, strict=True):
             assert entry.languages[0] == code and entry.text.startswith(native_name(code))
-        assert "1" in entries[0].text and "9" in entries[8].text
+        # The keys of the language picker's tiles: 1–9, then 0, then letters.
+        assert entries[0] == Said("menu:de", ("de",), "Deutsch: drücken Sie 1.")
         assert entries[3] == Said("menu:ar", ("ar",), "العربية: اِضْغَطْ 4.")
-        assert entries[9] == Said("menu:bg", ("bg", "de"), "Български: натиснете сега Enter.")
+        assert entries[9] == Said("menu:bg", ("bg",), "Български: натиснете 0.")
+        assert entries[11] == Said("menu:fr", ("fr",), "Français : appuyez sur B.")
         assert_heard(app)
-        # Bulgarian, the tenth, has no key of its own: Enter while it is being offered picks it.
+        before = mark(app)
+        await pilot.press("b")
+        await until(pilot, lambda: isinstance(app.screen, HomeScreen), "the home screen")
+        assert app.language == "fr"
+        await all_said(pilot, app)
+        after = said(app, before)
+        assert [s.kind for s in after] == ["help", "title", "focus"] and {s.languages[0] for s in after} == {
+            "fr"
+        }
+
+
+async def test_enter_picks_the_language_being_offered(make_app: AppFactory, tmp_path: Path) -> None:
+    app = wav_app(make_app, tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("f1")
+        await all_said(pilot, app)  # both rounds; the menu waits on its last language
+        await pilot.press("up", "up")  # back from French to Polish, to Bulgarian
+        await all_said(pilot, app)
+        assert said(app)[-1].kind == "menu:bg"
         await pilot.press("enter")
         await until(pilot, lambda: isinstance(app.screen, HomeScreen), "the home screen")
         assert app.language == "bg"
-        await all_said(pilot, app)
-        assert [s.kind for s in said(app, 10)] == ["help", "title", "focus"]
-        assert {s.languages[0] for s in said(app, 10)} == {"bg"}
 
 
-async def test_arrows_walk_the_audio_menu_and_escape_leaves_it(
-    make_app: AppFactory, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setattr(speech_module, "MENU_ENTER_PAUSE_S", 0.01)
+async def test_arrows_walk_the_audio_menu_and_escape_leaves_it(make_app: AppFactory, tmp_path: Path) -> None:
     app = wav_app(make_app, tmp_path)
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.press("f1")

@@ -47,7 +47,7 @@ async def test_a_scripted_morning_is_counted(
         await pilot.pause()
         idle = app.screen
         assert isinstance(idle, IdleScreen)
-        for _ in range(10):
+        for _ in range(idle.remaining):
             idle.tick()
         await pilot.pause()
         assert isinstance(app.screen, WelcomeScreen)

@@ -50,8 +50,14 @@ def _cells(segments: Iterable[Segment]) -> list[Cell]:
         if style.reverse:
             fg, bg = bg, fg
         for char in segment.text:
+            width = cell_len(char)
+            if width == 0 and cells:
+                # A combining mark (an Arabic vowel sign) sits in the cell of the letter before it.
+                last, last_fg, last_bg = cells[-1]
+                cells[-1] = (last + char, last_fg, last_bg)
+                continue
             # A wide character covers two cells; neither is a half block.
-            cells.extend([(char, fg, bg)] * max(cell_len(char), 1))
+            cells.extend([(char, fg, bg)] * max(width, 1))
     return cells
 
 

@@ -12,9 +12,9 @@ from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Button
 
-from kiosk.i18n import _
 from kiosk.speech.spoken import spoken_code
 from kiosk.speech.utterance import Utterance
+from kiosk.ui import hints
 from kiosk.ui.destinations import SearchAt
 from kiosk.ui.messages import Open
 from kiosk.ui.speech import Reading
@@ -54,6 +54,8 @@ class KioskScreen(ReportsFailedWorkers, Screen[None]):
         Binding("slash,f3", "search", show=False),
     ]
     show_back = True
+    # Focus is placed by focus_first; Textual's default would focus the first header button.
+    AUTO_FOCUS = ""
 
     def __init__(self) -> None:
         super().__init__()
@@ -83,8 +85,9 @@ class KioskScreen(ReportsFailedWorkers, Screen[None]):
         Screens that show one item (a page, a topic list) override this; the screen then re-renders.
         """
 
-    def hints(self) -> str:
-        return _("1–9 choose · Esc back · Home start page · F2 language")
+    def hints(self) -> list[hints.Hint]:
+        """The keys this screen answers to right now, for the status line (composed after the body)."""
+        return [hints.choose(), *hints.frame()]
 
     # -- what speech mode says here (the app's speech controller asks; screens never speak) ----------
     def spoken_title(self) -> Utterance | None:
@@ -118,11 +121,13 @@ class KioskScreen(ReportsFailedWorkers, Screen[None]):
         return said
 
     def spoken_focus(self, widget: Widget) -> Utterance | None:
-        """The focused item: a tile with its number ("3, Office hours"), a button by its words."""
+        """The focused item: a tile with its key ("3, Office hours"), a button by its words."""
         lang = self.kiosk.language
         if isinstance(widget, Choice):
             data = widget.data
-            pieces = [(f"{widget.number},", lang), (data.title, data.language or lang)]
+            # The key that chooses it, where it has one: "3, Office hours".
+            pieces = [(f"{widget.key},", lang)] if widget.key else []
+            pieces.append((data.title, data.language or lang))
             if data.note:
                 pieces.append((data.note, lang))
             return Utterance.joined(pieces, "focus")
@@ -135,9 +140,14 @@ class KioskScreen(ReportsFailedWorkers, Screen[None]):
         self.set_class(self.kiosk.direction == "rtl", "-rtl")
 
     def focus_first(self) -> None:
+        """The first tile; else the body, so that Enter never presses a header button by surprise."""
         lists = list(self.query(ChoiceList))
         if lists and lists[0].choices:
             lists[0].choices[0].focus()
+            return
+        bodies = list(self.query("#body").results(VerticalScroll))
+        if bodies:
+            bodies[0].focus(scroll_visible=False)
 
     @property
     def shown(self) -> bool:
@@ -177,12 +187,15 @@ class KioskScreen(ReportsFailedWorkers, Screen[None]):
             await self.relabel()
 
     def on_key(self, event: events.Key) -> None:
-        if event.character and event.character in "123456789" and len(event.character) == 1:
-            for choice_list in self.query(ChoiceList):
-                if choice_list.choose_number(int(event.character)):
-                    event.stop()
-                    return
-            self.on_number(int(event.character), event)
+        character = event.character or ""
+        if len(character) != 1 or not character.isalnum() or not character.isascii():
+            return
+        for choice_list in self.query(ChoiceList):
+            if choice_list.choose_key(character):
+                event.stop()
+                return
+        if character in "123456789":
+            self.on_number(int(character), event)
 
     def on_number(self, number: int, event: events.Key) -> None:
         """A digit with no numbered choice to take it; screens with other numbered items override this."""

@@ -20,9 +20,10 @@ from kiosk.qr import calendar_text
 from kiosk.speech.readings import PASSAGE
 from kiosk.speech.spoken import spoken_when
 from kiosk.speech.utterance import Utterance
+from kiosk.ui import hints
 from kiosk.ui.destinations import EventAt
 from kiosk.ui.screens.base import KioskScreen
-from kiosk.ui.widgets.code_deck import Code, DeckButtons, HandOffDeck
+from kiosk.ui.widgets.code_deck import Code, DeckButtons, HandOffDeck, allowed
 from kiosk.ui.widgets.feedback import feedback_bar
 from kiosk.ui.widgets.text import Prose
 from kiosk.ui.wording import when
@@ -44,8 +45,9 @@ class EventScreen(KioskScreen):
     def title_text(self) -> str:
         return self.occurrence.event.title
 
-    def hints(self) -> str:
-        return _("Arrows scroll · C next code · Esc back · Home start page · F2 language")
+    def hints(self) -> list[hints.Hint]:
+        several = len(allowed(self.codes(), self.kiosk.link_policy)) > 1
+        return [hints.scroll(), *([hints.next_code()] if several else []), *hints.frame()]
 
     reads_paged = True
 

@@ -21,6 +21,7 @@ from kiosk.content.text import short
 from kiosk.i18n import _
 from kiosk.speech.readings import PASSAGE
 from kiosk.speech.utterance import Utterance
+from kiosk.ui import hints
 from kiosk.ui.destinations import EventAt, EventsAt
 from kiosk.ui.messages import Open
 from kiosk.ui.screens.base import KioskScreen
@@ -78,6 +79,7 @@ class EventsScreen(KioskScreen):
     #event-filters { height: auto; padding: 0 1; margin: 0 0 1 0; }
     #event-filters Button { height: 3; min-width: 14; width: auto; margin: 0 1 0 0; }
     #event-filters Button.-chosen { background: $accent; color: $background; text-style: bold; }
+    EventsScreen.-rtl #event-filters { align-horizontal: right; }
     """
 
     def __init__(self, to: EventsAt | None = None) -> None:
@@ -88,8 +90,13 @@ class EventsScreen(KioskScreen):
     def title_text(self) -> str:
         return _("Events")
 
-    def hints(self) -> str:
-        return _("T today · W this week · A all · 1–9 choose · Esc back · F2 language")
+    def hints(self) -> list[hints.Hint]:
+        filters = [
+            hints.Hint(_("T today"), ("t",)),
+            hints.Hint(_("W this week"), ("w",)),
+            hints.Hint(_("A all"), ("a",)),
+        ]
+        return [*filters, *([hints.choose()] if self.listed else []), *hints.frame()]
 
     def filter_label(self, name: EventFilter) -> str:
         return {"today": _("Today"), "week": _("This week"), "all": _("All")}[name]
@@ -97,7 +104,8 @@ class EventsScreen(KioskScreen):
     def compose_body(self) -> ComposeResult:
         self.listed = self.compute()
         with Horizontal(id="event-filters"):
-            for name in FILTERS:
+            # Tabs in reading order: from the right in a right-to-left language.
+            for name in FILTERS if self.kiosk.direction == "ltr" else tuple(reversed(FILTERS)):
                 yield Button(
                     button_label(self.filter_label(name), name == self.chosen),
                     id=f"filter-{name}",
@@ -188,6 +196,7 @@ class EventsScreen(KioskScreen):
             button = self.query_one(f"#filter-{button_name}", Button)
             button.set_class(button_name == name, "-chosen")
             button.label = button_label(self.filter_label(button_name), button_name == name)
+            button.refresh(layout=True)  # the marked label is wider: the button grows with it
         self.listed = self.compute()
         await self.rebuild_list()
         if not self.shown:

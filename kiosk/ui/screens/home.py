@@ -6,6 +6,7 @@ from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 
 from kiosk.i18n import _
+from kiosk.ui import hints
 from kiosk.ui.destinations import Destination, EventsAt, HomeAt, HoursAt, OfficesAt, SearchAt, TopicsAt
 from kiosk.ui.messages import Open
 from kiosk.ui.screens.base import KioskScreen
@@ -38,9 +39,15 @@ class HomeScreen(KioskScreen):
             (ChoiceData(_("Search"), _("Type a word from a letter or a question")), SearchAt()),
         ]
 
+    def hints(self) -> list[hints.Hint]:
+        # Home does nothing on the home screen; Esc leads back to the welcome screen.
+        return [hints.choose(), hints.back(), hints.language()]
+
     def compose_body(self) -> ComposeResult:
         with VerticalScroll(id="body"):
-            yield ChoiceList([data for data, _to in self.tiles()], columns=2, id="tiles", classes="tiles")
+            yield ChoiceList(
+                [data for data, _to in self.tiles()], columns=2, large_keys=True, id="tiles", classes="tiles"
+            )
 
     def on_choice_chosen(self, event: Choice.Chosen) -> None:
         event.stop()

@@ -22,11 +22,12 @@ from kiosk.i18n import _
 from kiosk.qr import mailto_link, tel_link
 from kiosk.speech.readings import PASSAGE, contact_passages, hours_passages
 from kiosk.speech.utterance import Utterance
+from kiosk.ui import hints
 from kiosk.ui.destinations import HoursAt
 from kiosk.ui.messages import Open
 from kiosk.ui.screens.base import KioskScreen
 from kiosk.ui.widgets.choices import Choice, ChoiceData, ChoiceList
-from kiosk.ui.widgets.code_deck import Code, DeckButtons, HandOffDeck
+from kiosk.ui.widgets.code_deck import Code, DeckButtons, HandOffDeck, allowed
 from kiosk.ui.widgets.free_appointments import FreeAppointments
 from kiosk.ui.widgets.hours import place_hours
 from kiosk.ui.widgets.text import Prose
@@ -78,10 +79,14 @@ class HoursScreen(KioskScreen):
             return _("Office hours and appointments")
         return place.name
 
-    def hints(self) -> str:
+    def hints(self) -> list[hints.Hint]:
+        place = self.place()
+        shown = [hints.scroll()]
         if self.others:
-            return _("Arrows scroll · 1–9 other places · C next code · Esc back · F2 language")
-        return _("Arrows scroll · C next code · Esc back · Home start page · F2 language")
+            shown.append(hints.Hint(_("1–9 other places"), hints.DIGITS[: len(self.others)]))
+        if place is not None and len(allowed(self.booking_codes(place), self.kiosk.link_policy)) > 1:
+            shown.append(hints.next_code())
+        return shown + hints.frame()
 
     def compose(self) -> ComposeResult:
         # The list of other places decides the hints, which the frame draws before the body.

@@ -7,13 +7,13 @@ from textual.containers import VerticalScroll
 from textual.widget import Widget
 
 from kiosk.i18n import _
-from kiosk.i18n.locales import direction, german_name, native_name
+from kiosk.i18n.locales import german_name, native_name
 from kiosk.speech.utterance import Utterance
+from kiosk.ui import hints
 from kiosk.ui.destinations import LanguagesAt
 from kiosk.ui.messages import LanguageChosen
 from kiosk.ui.screens.base import KioskScreen
-from kiosk.ui.widgets.choices import Choice, ChoiceData, ChoiceList
-from kiosk.ui.widgets.text import visual
+from kiosk.ui.widgets.choices import EVERY_KEY, Choice, ChoiceData, ChoiceList, key_range
 
 
 class LanguageScreen(KioskScreen):
@@ -39,7 +39,7 @@ class LanguageScreen(KioskScreen):
         if isinstance(widget, Choice) and 1 <= widget.number <= len(self.codes):
             code = self.codes[widget.number - 1]
             return Utterance.joined(
-                [(f"{widget.number},", self.kiosk.language), (native_name(code), code)], "focus"
+                [(f"{widget.key},", self.kiosk.language), (native_name(code), code)], "focus"
             )
         return super().spoken_focus(widget)
 
@@ -47,13 +47,19 @@ class LanguageScreen(KioskScreen):
         self.codes = list(self.kiosk.settings.display.languages)
         items = [
             ChoiceData(
-                title=visual(native_name(code), direction(code)).plain,
+                title=native_name(code),
                 subtitle=german_name(code) if code != "de" else "",
             )
             for code in self.codes
         ]
         with VerticalScroll(id="body"):
-            yield ChoiceList(items, columns=3, id="languages")
+            # Every language has a key, however many there are: 1–9, then 0, then letters.
+            yield ChoiceList(items, columns=3, keys=EVERY_KEY[: len(items)], id="languages")
+
+    def hints(self) -> list[hints.Hint]:
+        keys = EVERY_KEY[: len(self.codes)]
+        choose = hints.Hint(_("{keys} choose").format(keys=key_range(keys)), tuple(keys.lower()))
+        return [choose, *hints.frame()]
 
     def on_choice_chosen(self, event: Choice.Chosen) -> None:
         event.stop()

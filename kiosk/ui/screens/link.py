@@ -12,6 +12,7 @@ from textual.screen import Screen
 from kiosk.i18n import _
 from kiosk.speech.spoken import spoken_code
 from kiosk.speech.utterance import Utterance
+from kiosk.ui import hints
 from kiosk.ui.destinations import CodeAt, LinkAt
 from kiosk.ui.screens.base import KioskScreen, close
 from kiosk.ui.widgets.handoff import HandOff, enlarge_code
@@ -32,8 +33,8 @@ class LinkScreen(KioskScreen):
     def title_text(self) -> str:
         return self.link_text or _("Link")
 
-    def hints(self) -> str:
-        return _("Esc back · Home start page · F2 language")
+    def hints(self) -> list[hints.Hint]:
+        return hints.frame()
 
     def compose_body(self) -> ComposeResult:
         hand_off = HandOff(self.url, _("Scan with your phone camera"), kind="link", fill=True)

@@ -9,6 +9,7 @@ from kiosk.content.library import Shown
 from kiosk.content.models import Place
 from kiosk.content.text import short
 from kiosk.i18n import _
+from kiosk.ui import hints
 from kiosk.ui.destinations import OfficesAt, PlaceAt
 from kiosk.ui.messages import Open
 from kiosk.ui.screens.base import KioskScreen
@@ -24,6 +25,9 @@ class OfficesScreen(KioskScreen):
 
     def title_text(self) -> str:
         return _("lokal willkommen offices in Dortmund")
+
+    def hints(self) -> list[hints.Hint]:
+        return [hints.choose(), *hints.frame()] if self.places else hints.frame()
 
     def compose_body(self) -> ComposeResult:
         self.places = self.kiosk.library.places()

@@ -14,6 +14,7 @@ from kiosk.i18n import _
 from kiosk.i18n.locales import name_in
 from kiosk.speech.readings import PASSAGE, document_passages
 from kiosk.speech.utterance import Utterance
+from kiosk.ui import hints
 from kiosk.ui.destinations import LinkAt, PageAt
 from kiosk.ui.messages import Open
 from kiosk.ui.screens.base import KioskScreen
@@ -56,8 +57,10 @@ class PageScreen(KioskScreen):
         shown = self.kiosk.library.page(self.key)
         return shown.item.title if shown else ""
 
-    def hints(self) -> str:
-        return _("Arrows scroll · 1–9 link as QR code · Esc back · Home start page · F2 language")
+    def hints(self) -> list[hints.Hint]:
+        links = self.document.links
+        shown = [hints.Hint(_("1–9 link as QR code"), hints.DIGITS[: len(links)])] if links else []
+        return [hints.scroll(), *shown, *hints.frame()]
 
     reads_paged = True
 

@@ -64,8 +64,8 @@ class PinPadScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="pin-box"):
-            yield Prose(visual(_("Staff")), id="pin-title")
-            yield Prose(visual(_("Enter the staff PIN")), id="pin-prompt")
+            yield Prose(_("Staff"), id="pin-title")
+            yield Prose(_("Enter the staff PIN"), id="pin-prompt")
             yield Prose(" ", id="pin-entered", direction="ltr")
             yield Prose(" ", id="pin-message")
             with Grid(id="pin-keys"):
@@ -160,7 +160,7 @@ class PinPadScreen(Screen[None]):
 
     # -- what the pad shows -------------------------------------------------------------------------
     def _say(self, text: str) -> None:
-        self.query_one("#pin-message", Prose).text = visual(text) if text else " "
+        self.query_one("#pin-message", Prose).text = text or " "
 
     def _show_entered(self) -> None:
         # Stars only: the digits themselves never reach the screen.

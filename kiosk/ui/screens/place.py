@@ -17,6 +17,7 @@ from kiosk.i18n import _
 from kiosk.qr import address_card, geo_link, mailto_link, tel_link
 from kiosk.speech.readings import PASSAGE, contact_passages, hours_passages
 from kiosk.speech.utterance import Utterance
+from kiosk.ui import hints
 from kiosk.ui.destinations import PlaceAt
 from kiosk.ui.screens.base import KioskScreen
 from kiosk.ui.widgets.feedback import feedback_bar
@@ -46,8 +47,8 @@ class PlaceScreen(KioskScreen):
         place = self.place()
         return place.name if place else ""
 
-    def hints(self) -> str:
-        return _("Arrows scroll · Esc back · Home start page · F2 language")
+    def hints(self) -> list[hints.Hint]:
+        return [hints.scroll(), *hints.frame()]
 
     reads_paged = True
 

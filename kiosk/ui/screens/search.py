@@ -30,6 +30,7 @@ from kiosk.i18n import _
 from kiosk.i18n.rtl import visual_line
 from kiosk.search import Found, visitor_results
 from kiosk.search.live import LiveIndex
+from kiosk.ui import hints
 from kiosk.ui.destinations import EventAt, PageAt, PlaceAt, SearchAt, TopicsAt
 from kiosk.ui.messages import Open
 from kiosk.ui.screens.base import KioskScreen
@@ -155,7 +156,7 @@ class SearchScreen(KioskScreen):
         Binding("enter", "focus_results", show=False),
     ]
     DEFAULT_CSS = """
-    SearchScreen #search-box { dock: top; margin: 0 1; }
+    SearchScreen #search-box { margin: 0 1; }
     SearchScreen #search-status { margin: 0 0 1 0; }
     """
 
@@ -168,6 +169,7 @@ class SearchScreen(KioskScreen):
         self._answered = 0
         self._typing = False  # words typed that the debounce has not yet passed on
         self._waiting = False
+        self._counted = False
 
     @property
     def up_to_date(self) -> bool:
@@ -177,8 +179,13 @@ class SearchScreen(KioskScreen):
     def title_text(self) -> str:
         return _("Search")
 
-    def hints(self) -> str:
-        return _("Type to search · ↓ results · Enter open · Esc back · F2 language")
+    def hints(self) -> list[hints.Hint]:
+        return [
+            hints.Hint(_("Type to search"), ()),
+            hints.Hint(_("↓ results"), ("down",)),
+            hints.Hint(_("Enter open"), ("enter",)),
+            *hints.frame(),
+        ]
 
     def compose_body(self) -> ComposeResult:
         yield SearchBox(self.query_text, id="search-box")
@@ -247,6 +254,11 @@ class SearchScreen(KioskScreen):
             self.results = []
             self.call_later(self._show, asked, [])
             return
+        if not self._counted:
+            # One search per visit to the screen is counted (never what was typed), however many
+            # words the visitor tries.
+            self._counted = True
+            self.kiosk.record("search")
         indexes = self.kiosk.runtime.search
         index = indexes.current(self.kiosk.content)
         if index is None:

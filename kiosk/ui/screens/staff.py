@@ -102,7 +102,7 @@ class StaffScreen(Screen[None]):
     @staticmethod
     def _line(text: str, kind: str = "") -> Prose:
         classes = {"h": "staff-heading", "!": "staff-problem"}.get(kind)
-        return Prose(visual(text), classes=classes)
+        return Prose(text, classes=classes)
 
     def on_mount(self) -> None:
         self.query_one("#staff-leave", Button).focus()

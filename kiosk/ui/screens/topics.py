@@ -9,6 +9,7 @@ from kiosk.content.library import Shown
 from kiosk.content.models import Page
 from kiosk.content.text import short
 from kiosk.i18n import _, ngettext
+from kiosk.ui import hints
 from kiosk.ui.destinations import PageAt, TopicsAt
 from kiosk.ui.messages import Open
 from kiosk.ui.screens.base import KioskScreen
@@ -39,6 +40,9 @@ class TopicsScreen(KioskScreen):
             if shown is not None:
                 return shown.item.title
         return _("Help topics")
+
+    def hints(self) -> list[hints.Hint]:
+        return [hints.choose(), *hints.frame()] if self.entries else hints.frame()
 
     def title_language(self) -> str:
         shown = self.kiosk.library.page(self.parent_key) if self.parent_key is not None else None

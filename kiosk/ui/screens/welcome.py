@@ -16,7 +16,7 @@ from kiosk.content.models import Place
 from kiosk.i18n import _
 from kiosk.i18n.catalogs import gettext_in
 from kiosk.i18n.locales import direction
-from kiosk.ui.widgets.text import Prose, visual
+from kiosk.ui.widgets.text import Prose
 from kiosk.ui.wording import describe_status
 
 if TYPE_CHECKING:
@@ -90,9 +90,11 @@ class WelcomeScreen(Screen[None]):
         """Show the greeting and the hint in one language, in its own script and direction."""
         code = self.kiosk.settings.display.languages[self.greeting_index]
         text_direction = direction(code)
-        self.greeting.text = Text(visual(gettext_in(code, "Welcome"), text_direction).plain, style="bold")
-        hint = gettext_in(code, "Touch the screen or press any key to start")
-        self.hint.text = visual(hint, text_direction)
+        # Each in its own language's direction, whatever the visitor's language is.
+        self.greeting.direction_override = text_direction
+        self.greeting.text = Text(gettext_in(code, "Welcome"), style="bold")
+        self.hint.direction_override = text_direction
+        self.hint.text = gettext_in(code, "Touch the screen or press any key to start")
 
     def on_key(self, event: events.Key) -> None:
         event.stop()

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import cast
 
 from rich.cells import cell_len
+from rich.style import Style
 from rich.text import Text
 from textual import events
 from textual.app import ComposeResult, RenderResult
@@ -13,6 +14,7 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.geometry import Size
 from textual.message import Message
+from textual.renderables.digits import DIGITS, DIGITS3X3_BOLD
 from textual.widget import Widget
 
 from kiosk.content.models import Direction
@@ -49,17 +51,23 @@ class Choice(Widget, can_focus=True):
             super().__init__()
             self.choice = choice
 
-    def __init__(self, number: int, data: ChoiceData, *, id: str | None = None) -> None:
+    def __init__(
+        self, number: int, data: ChoiceData, *, key: str = "", large: bool = False, id: str | None = None
+    ) -> None:
         super().__init__(id=id, classes="choice")
         self.number = number
+        #: Draw the key three rows high when the tile has room (the home screen on a large display).
+        self.large = large
+        #: The key that chooses this tile, shown before its title ("" for none).
+        self.key = key
         self.data = data
         self._wrapped: tuple[int, Direction, list[tuple[Text, str]]] | None = None
 
     def parts(self) -> list[tuple[Text | str, str]]:
         """What the tile says, each part with the component class that colours it."""
         title = Text()
-        if self.number <= 9:
-            title.append(f"{self.number}  ", style="bold")
+        if self.key:
+            title.append(f"{self.key}  ", style="bold")
         title.append(self.data.title, style="bold")
         parts: list[tuple[Text | str, str]] = [(title, "choice--title")]
         if self.data.subtitle:
@@ -97,10 +105,14 @@ class Choice(Widget, can_focus=True):
 
     def render(self) -> RenderResult:
         width = self.content_size.width or self.size.width
-        lines = [
+        lines: list[tuple[Text, Style | None]] = [
             (line, self.get_component_rich_style(component, partial=True))
             for line, component in self._lines(width)
         ]
+        big = big_key(self.key) if self.large else []
+        if big and self.content_size.height >= len(lines) + len(big) + 3 and width >= 12:
+            style = self.get_component_rich_style("choice--title", partial=True) + Style(bold=True)
+            lines = [(Text(row), style) for row in big] + [(Text(), None)] + lines
         return stacked(self, lines, width, self.direction)
 
     def action_choose(self) -> None:
@@ -112,6 +124,21 @@ class Choice(Widget, can_focus=True):
         self.post_message(self.Chosen(self))
 
 
+_BIG_GLYPHS: list[str] = list(DIGITS3X3_BOLD)  # three rows per glyph, in the order of DIGITS
+
+
+def big_key(key: str) -> list[str]:
+    """``key`` drawn three rows high ([] for a key the digit font lacks)."""
+    rows = ["", "", ""]
+    for char in key.upper():
+        index = DIGITS.find(char)
+        if index < 0 or not char.strip():
+            return []
+        glyph = _BIG_GLYPHS[index * 3 : index * 3 + 3]
+        rows = [row + part.ljust(3) for row, part in zip(rows, glyph, strict=True)]
+    return rows
+
+
 class Gap(Widget):
     """An empty cell that keeps a mirrored grid's last row flush right."""
 
@@ -119,6 +146,19 @@ class Gap(Widget):
 
     def render(self) -> RenderResult:
         return ""
+
+
+#: Tiles 1 to 9 have a digit key each; a list can give more keys (the language picker: 0, A, B, ...).
+DIGIT_KEYS = "123456789"
+#: Keys for a list where every tile must have one: after 9 come 0, then letters.
+EVERY_KEY = "1234567890ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+
+
+def key_range(keys: str) -> str:
+    """How a hint names these keys: "1–9", "1–9, 0, A, B"."""
+    digits = keys[:9]
+    named = f"{digits[0]}–{digits[-1]}" if len(digits) > 1 else digits
+    return ", ".join([named, *keys[9:]])
 
 
 class ChoiceList(Vertical):
@@ -139,17 +179,35 @@ class ChoiceList(Vertical):
     ]
 
     def __init__(
-        self, items: list[ChoiceData], *, columns: int = 1, id: str | None = None, classes: str | None = None
+        self,
+        items: list[ChoiceData],
+        *,
+        columns: int = 1,
+        keys: str = DIGIT_KEYS,
+        large_keys: bool = False,
+        id: str | None = None,
+        classes: str | None = None,
     ) -> None:
         super().__init__(id=id, classes=f"{classes or ''} grid".strip() if columns > 1 else classes)
         self.items = items
+        #: The keys of the first tiles, in order ("123456789": the tenth and later have none).
+        self.keys = keys
+        self.large_keys = large_keys
         self.columns = max(1, columns)
         if self.columns > 1:
             self.styles.grid_size_columns = self.columns
         self.mirrored = False
 
     def compose(self) -> ComposeResult:
-        choices = [Choice(number, data) for number, data in enumerate(self.items, start=1)]
+        choices = [
+            Choice(
+                number,
+                data,
+                key=self.keys[number - 1] if number <= len(self.keys) else "",
+                large=self.large_keys,
+            )
+            for number, data in enumerate(self.items, start=1)
+        ]
         self.mirrored = self.columns > 1 and getattr(self.app, "direction", "ltr") == "rtl"
         if not self.mirrored:
             yield from choices
@@ -179,13 +237,14 @@ class ChoiceList(Vertical):
         target.focus()
         target.scroll_visible(animate=False)
 
-    def choose_number(self, number: int) -> bool:
-        """Choose the ``number``-th item (1-based); False if there is none."""
-        choices = self.choices
-        if 1 <= number <= len(choices):
-            choices[number - 1].focus()
-            choices[number - 1].post_message(Choice.Chosen(choices[number - 1]))
-            return True
+    def choose_key(self, character: str) -> bool:
+        """Choose the tile whose key is ``character`` (digits, or letters where the list has them)."""
+        wanted = character.upper()
+        for choice in self.choices:
+            if choice.key and choice.key.upper() == wanted:
+                choice.focus()
+                choice.post_message(Choice.Chosen(choice))
+                return True
         return False
 
 

@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+from rich.cells import cell_len
 from rich.text import Text
-from textual.app import ComposeResult
+from textual.app import ComposeResult, RenderResult
 from textual.containers import Horizontal
+from textual.geometry import Size
 from textual.message import Message
 from textual.widget import Widget
 from textual.widgets import Button
 
 from kiosk.i18n import _
 from kiosk.i18n.locales import native_name
+from kiosk.i18n.rtl import visual_line
+from kiosk.ui.hints import Hint
 from kiosk.ui.widgets.text import Prose, spoken_as, visual
 
 
@@ -33,7 +37,8 @@ class HeaderBar(Horizontal):
         parts: list[Widget] = []
         if self.show_back:
             parts.append(spoken_as(Button(visual(_("Back")), id="back", classes="header-button"), _("Back")))
-        parts.append(Prose(Text(self.title_text, style="bold"), id="title"))
+        # Three rows: a long title wraps onto all of them, and only a very long one ends with "…".
+        parts.append(Prose(Text(self.title_text, style="bold"), id="title", max_lines=3))
         speech = getattr(self.app, "speech", None)
         if speech is not None and speech.offered:
             # Large and always in the same place: the way into speech mode for a visitor who taps.
@@ -70,15 +75,55 @@ class HeaderBar(Horizontal):
             self.post_message(self.Pressed(action))
 
 
-class StatusLine(Horizontal):
-    """Key hints for keyboard users and a quiet note about the content's age."""
+class StatusLine(Widget):
+    """Key hints for keyboard users and a quiet note about the content's age, at the foot of the screen.
 
-    def __init__(self, hints: str, status: str = "") -> None:
+    Each hint is laid out on its own, so a right-to-left line reads hint by hint from the right; hints
+    that do not fit on one line go on to a second, never cut.
+    """
+
+    DEFAULT_CSS = """
+    StatusLine { dock: bottom; height: auto; max-height: 3; padding: 0 1; }
+    """
+
+    def __init__(self, hints: list[Hint], status: str = "") -> None:
         super().__init__(id="status-line")
         self.hints = hints
         self.status = status
 
-    def compose(self) -> ComposeResult:
-        yield Prose(self.hints, id="hints")
+    @property
+    def hint_text(self) -> str:
+        """The hints in reading order, as one line (for tests and logs)."""
+        return " · ".join(hint.text for hint in self.hints)
+
+    def _lines(self, width: int) -> list[str]:
+        rtl = getattr(self.app, "direction", "ltr") == "rtl"
+        parts = [visual_line(hint.text, "rtl" if rtl else "ltr") for hint in self.hints]
         if self.status:
-            yield Prose(self.status, id="content-status")
+            parts.append(visual_line(self.status, "rtl" if rtl else "ltr"))
+        lines: list[list[str]] = [[]]
+        for part in parts:
+            trial = " · ".join([*lines[-1], part])
+            if lines[-1] and cell_len(trial) > width:
+                lines.append([part])
+            else:
+                lines[-1].append(part)
+        if rtl:
+            return [" · ".join(reversed(line)) for line in lines]
+        return [" · ".join(line) for line in lines]
+
+    def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
+        return len(self._lines(width))
+
+    def render(self) -> RenderResult:
+        width = self.content_size.width or self.size.width
+        rtl = getattr(self.app, "direction", "ltr") == "rtl"
+        lines = self._lines(width)
+        out = Text(no_wrap=True, overflow="crop", end="")
+        for index, line in enumerate(lines):
+            if index:
+                out.append("\n")
+            if rtl:
+                out.append(" " * max(0, width - cell_len(line)))
+            out.append(line)
+        return out

@@ -35,11 +35,12 @@ def lines_for(text: str | Text, width: int, direction: Direction) -> list[Text]:
     German page) keeps its own left-to-right order; it is still aligned to the right.
     """
     width = max(1, width)
-    plain_text = text.plain if isinstance(text, Text) else text
-    if direction == "rtl" and has_rtl_letters(plain_text):
-        plain = text.plain if isinstance(text, Text) else text
-        style = text.style if isinstance(text, Text) else ""
-        return [Text(line, style=style) for line in layout(plain, width, "rtl")]
+    plain = text.plain if isinstance(text, Text) else text
+    if has_rtl_letters(plain):
+        # Shaped and put into visual order, in either direction (an Arabic name in a German list
+        # too). Inline styles cannot survive the reordering: a style over the whole text does.
+        style = _whole_style(text) if isinstance(text, Text) else ""
+        return [Text(line, style=style) for line in layout(plain, width, direction)]
     rich_text = text if isinstance(text, Text) else Text(text)
     if rich_text.spans:
         # Keep inline styles (bold, links) for left-to-right text: wrap the styled Text itself.
@@ -48,6 +49,23 @@ def lines_for(text: str | Text, width: int, direction: Direction) -> list[Text]:
         console = Console(width=width, legacy_windows=False)
         return list(rich_text.wrap(console, width, overflow="fold"))
     return [Text(line, style=rich_text.style) for line in layout(rich_text.plain, width, "ltr")]
+
+
+def _whole_style(text: Text) -> Style | str:
+    """The style ``text`` has all over: its base style, and the spans' style if they share one and
+    together cover the text (a tile's number and title, both bold)."""
+    styles = {str(span.style) for span in text.spans}
+    covered = sorted((span.start, span.end) for span in text.spans)
+    reach = 0
+    for start, end in covered:
+        if start > reach:
+            break
+        reach = max(reach, end)
+    if len(styles) != 1 or reach < len(text.plain):
+        return text.style
+    base = Style.parse(text.style) if isinstance(text.style, str) else text.style
+    shared = text.spans[0].style
+    return base + (Style.parse(shared) if isinstance(shared, str) else shared)
 
 
 class Prose(Widget):
@@ -64,11 +82,14 @@ class Prose(Widget):
         text: str | Text = "",
         *,
         direction: Direction | None = None,
+        max_lines: int | None = None,
         id: str | None = None,
         classes: str | None = None,
     ) -> None:
         super().__init__(id=id, classes=classes)
         self._direction = direction
+        #: At most this many lines; a longer text ends with "…" on the last (for a fixed-height title).
+        self.max_lines = max_lines
         self.set_reactive(Prose.text, text)
         # Layout asks for the height several times per frame at the same width: wrap once.
         self._wrapped: tuple[object, int, Direction, list[Text]] | None = None
@@ -79,12 +100,28 @@ class Prose(Widget):
             return self._direction
         return getattr(self.app, "direction", "ltr")
 
+    @property
+    def direction_override(self) -> Direction | None:
+        """The direction this text has whatever the visitor's language (None: the visitor's)."""
+        return self._direction
+
+    @direction_override.setter
+    def direction_override(self, direction: Direction | None) -> None:
+        self._direction = direction
+        self._wrapped = None
+
     def _lines(self, width: int) -> list[Text]:
         text, direction = self.text, self.direction
         cached = self._wrapped
         if cached is not None and cached[0] is text and cached[1] == width and cached[2] == direction:
             return cached[3]
         lines = lines_for(text, width, direction)
+        if self.max_lines is not None and len(lines) > self.max_lines:
+            lines = lines[: self.max_lines]
+            last = lines[-1].copy()
+            last.truncate(max(1, width - 1))
+            # The cut is at the end of the reading: the left edge of a right-to-left line.
+            lines[-1] = Text("…") + last if direction == "rtl" else last + Text("…")
         self._wrapped = (text, width, direction, lines)
         return lines
 
