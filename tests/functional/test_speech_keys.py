@@ -298,8 +298,9 @@ async def test_the_idle_warning_is_spoken_and_the_reset_silences_and_switches_of
         idle = await walk_away(pilot, app, monotonic)
         await until(pilot, lambda: journal(app)[-1].utterance.kind == "idle", "the spoken warning")
         warning = journal(app)[-1]
+        seconds = app.settings.display.idle_countdown_s
         assert warning.utterance.text == (
-            "Sind Sie noch da? In 10 Sekunden geht es zurück zum Anfang. "
+            f"Sind Sie noch da? In {seconds} Sekunden geht es zurück zum Anfang. "
             "Berühren Sie den Bildschirm oder drücken Sie eine Taste, um weiterzumachen."
         )
         assert warning.utterance.language == "de"

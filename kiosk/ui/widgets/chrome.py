@@ -44,6 +44,8 @@ class HeaderBar(Horizontal):
             # Large and always in the same place: the way into speech mode for a visitor who taps.
             label = speech.button_label()
             read_aloud = Button(visual(label), id="read-aloud", classes="header-button")
+            # A tap must not take the focus from the item being said (F1 is the keyboard's way in).
+            read_aloud.can_focus = False
             read_aloud.disabled = not speech.speaks(self.app.language)  # type: ignore[attr-defined]
             parts.append(spoken_as(read_aloud, label))
         language: str = self.app.language  # type: ignore[attr-defined]
