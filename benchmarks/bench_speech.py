@@ -27,6 +27,7 @@ import shutil
 import statistics
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from dataclasses import dataclass, field
@@ -175,9 +176,10 @@ def main() -> None:
         monitor = None
     floor: list[float] = []
     if monitor is not None and shutil.which("pw-play"):
-        wav = Path("/tmp/bench-speech-floor.wav")
-        subprocess.run(["espeak-ng", "-v", "de", "-w", str(wav), "Vorlesen an."], check=True)
-        floor = floor_latency(monitor, options.rounds, wav)
+        with tempfile.TemporaryDirectory() as scratch:
+            wav = Path(scratch) / "floor.wav"
+            subprocess.run(["espeak-ng", "-v", "de", "-w", str(wav), "Vorlesen an."], check=True)
+            floor = floor_latency(monitor, options.rounds, wav)
     to_player, to_sound = asyncio.run(kiosk_latency(options.rounds, monitor))
     if monitor is not None:
         monitor.stop()
