@@ -30,8 +30,10 @@ typecheck: $(STAMP)
 contracts: $(STAMP)
 	$(BIN)/lint-imports
 
+# On every core (pytest-xdist): the tests are independent (own tmp dirs, ports, tmux servers), and a
+# worker that is free steals queued tests from a busy one, so the 3-minute random storm runs beside the rest.
 pytest: $(STAMP)
-	$(BIN)/pytest
+	$(BIN)/pytest -n auto --dist worksteal --durations=15
 
 test: lint typecheck contracts pytest
 

@@ -7,10 +7,18 @@ from collections.abc import Callable, Iterator
 from datetime import datetime
 from pathlib import Path
 
+import hypothesis
 import pytest
 
 from kiosk.clock import BERLIN
 from kiosk.config import Settings, load_settings
+
+# Property tests judge results, never speed: no per-example deadline and no "too slow" health check,
+# which a machine whose both cores are busy elsewhere would otherwise fail.
+hypothesis.settings.register_profile(
+    "kiosk", deadline=None, suppress_health_check=[hypothesis.HealthCheck.too_slow]
+)
+hypothesis.settings.load_profile("kiosk")
 
 #: A Monday morning: the Westerfilde office is open 9:00–12:00.
 MONDAY_MORNING = datetime(2026, 11, 23, 10, 30, tzinfo=BERLIN)

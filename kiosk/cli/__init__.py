@@ -22,6 +22,7 @@ SUBCOMMANDS: dict[str, str] = {
     "qr": "print the QR code for TEXT, to test a screen with a phone: qr TEXT",
     "i18n": "translations: i18n extract|update|add LANG|compile|stats|check",
     "staff": "staff tools: staff set-pin",
+    "slots": "free appointments the slot source tells right now, per service: slots [--json]",
 }
 
 

@@ -104,7 +104,7 @@ def event_to_ical(
         *_when("DTEND", end, event.all_day),
     ]
     if series is not None:
-        lines += _rrule_lines(series, event.all_day)
+        lines += _rrule_lines(series, event.all_day, _wall(start).time())
     lines.append("SUMMARY:" + _text(_cut(event.title, TITLE_LIMIT)))
     location = ", ".join(dict.fromkeys(p for p in (event.place_name.strip(), event.address.one_line()) if p))
     if location:
@@ -126,8 +126,11 @@ def _when(name: str, moment: datetime, all_day: bool) -> list[str]:
     return [f"{name};TZID=Europe/Berlin:{_stamp(wall)}"]
 
 
-def _rrule_lines(series: _Series, all_day: bool) -> list[str]:
-    """The rule as RFC 5545 wants it next to a TZID start: UNTIL in UTC (a DATE for all-day events)."""
+def _rrule_lines(series: _Series, all_day: bool, at: time) -> list[str]:
+    """The rule as RFC 5545 wants it next to a TZID start: UNTIL in UTC (a DATE for all-day events).
+
+    ``at`` is the series' time of day, for extra dates (RDATE) given as days only.
+    """
     tail: list[str] = []
     if series.count is not None:
         tail.append(f"COUNT={series.count}")
@@ -137,6 +140,10 @@ def _rrule_lines(series: _Series, all_day: bool) -> list[str]:
             f"UNTIL={_stamp(until)[:8]}" if all_day else f"UNTIL={_stamp(_aware(until).astimezone(UTC))}Z"
         )
     lines = ["RRULE:" + ";".join((*parts, *tail)) for parts in series.rules]
+    extra = sorted(series.rdates | {datetime.combine(day, at) for day in series.rdays})
+    if extra:
+        head = "RDATE;VALUE=DATE:" if all_day else "RDATE;TZID=Europe/Berlin:"
+        lines.append(head + ",".join(dict.fromkeys(_stamp(d)[:8] if all_day else _stamp(d) for d in extra)))
     if series.exdates and not all_day:
         stamps = ",".join(_stamp(d) for d in sorted(series.exdates))
         lines.append(f"EXDATE;TZID=Europe/Berlin:{stamps}")

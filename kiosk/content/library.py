@@ -11,7 +11,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 
-from kiosk.content.models import Event, LanguageContent, Page, Place, RegionContent
+from kiosk.content.models import Event, LanguageContent, Page, Place, PlaceCategory, RegionContent
 
 T = TypeVar("T")
 FALLBACK_LANGUAGES = ("de", "en")
@@ -156,6 +156,12 @@ class Library:
         return self._merge(
             self._own.places if self._own else (), self._fallback.places if self._fallback else ()
         )
+
+    def categories(self) -> Sequence[PlaceCategory]:
+        """The region's kinds of places, named in the language its places are shown in."""
+        if self._own is not None and self._own.places:
+            return self._own.categories
+        return self._fallback.categories if self._fallback is not None else ()
 
     def events(self) -> list[Shown[Event]]:
         return self._merge(

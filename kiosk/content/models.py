@@ -80,7 +80,7 @@ class OpeningHours:
 
 @dataclass(frozen=True, slots=True)
 class Contact:
-    """A person or desk to reach; every field may be empty."""
+    """A person or desk to reach, with its own hours and booking page if it has them; all may be empty."""
 
     name: str = ""
     area_of_responsibility: str = ""
@@ -88,6 +88,24 @@ class Contact:
     phone: str = ""
     mobile: str = ""
     website: str = ""
+    opening_hours: OpeningHours | None = None
+    appointment_url: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Organization:
+    """Who runs a place (a charity, an authority); its website may be empty."""
+
+    name: str
+    website: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class PlaceCategory:
+    """A kind of place ("Advice centre", "Authority"), by the CMS's id and its name in one language."""
+
+    id: int
+    name: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,11 +141,20 @@ class Place:
     website: str = ""
     email: str = ""
     phone: str = ""
+    #: The category's id (the same in every language), None when the place has none.
+    category_id: int | None = None
+    #: Step-free access: True or False as the CMS says, None when it does not say.
+    barrier_free: bool | None = None
+    organization: Organization | None = None
 
 
 @dataclass(frozen=True, slots=True)
 class Event:
-    """An event, or the first occurrence of a series described by ``recurrence_rule`` (RFC 5545)."""
+    """An event, or the first occurrence of a series described by ``recurrence_rule`` (RFC 5545).
+
+    ``only_weekdays``: a long-running event that takes place Monday to Friday only. ``meeting_url``:
+    where an online event takes place (it may have a place as well).
+    """
 
     id: int
     title: str
@@ -141,6 +168,8 @@ class Event:
     recurrence_rule: str | None = None
     place_name: str = ""
     address: Address = field(default_factory=Address)
+    only_weekdays: bool = False
+    meeting_url: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -151,6 +180,8 @@ class LanguageContent:
     pages: Sequence[Page] = ()
     events: Sequence[Event] = ()
     places: Sequence[Place] = ()
+    #: The region's kinds of places, in the CMS's order (empty if it did not say).
+    categories: Sequence[PlaceCategory] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -50,13 +50,15 @@ class Occurrence:
 
 @dataclass(frozen=True, slots=True)
 class _Series:
-    """A parsed rule: RRULE parts without COUNT/UNTIL (the kiosk bounds those itself)."""
+    """A parsed rule: RRULE parts without COUNT/UNTIL (the kiosk bounds those itself), extra dates."""
 
     rules: tuple[tuple[str, ...], ...]
     count: int | None
     until: datetime | None  # naive Berlin wall time, inclusive
     exdates: frozenset[datetime]  # naive Berlin wall times
     exdays: frozenset[date]
+    rdates: frozenset[datetime] = frozenset()  # naive Berlin wall times
+    rdays: frozenset[date] = frozenset()  # at the series' own time of day
 
 
 def occurrences(events: Iterable[Event], start: datetime, end: datetime) -> list[Occurrence]:
@@ -65,7 +67,10 @@ def occurrences(events: Iterable[Event], start: datetime, end: datetime) -> list
         raise ValueError("the window must be timezone-aware")
     found: dict[tuple[int, str, datetime, datetime], Occurrence] = {}
     for event in events:
-        for occurrence in _event_occurrences(event, start.astimezone(UTC), end.astimezone(UTC)):
+        found_here = _event_occurrences(event, start.astimezone(UTC), end.astimezone(UTC))
+        if event.only_weekdays:
+            found_here = [run for o in found_here for run in _weekday_runs(o, start, end)]
+        for occurrence in found_here:
             # The uncombined API lists every occurrence with the whole rule; expanding each repeats them.
             key = (event.id, event.title, occurrence.start.astimezone(UTC), occurrence.end.astimezone(UTC))
             found.setdefault(key, occurrence)
@@ -89,6 +94,42 @@ def _event_occurrences(event: Event, start: datetime, end: datetime) -> list[Occ
         return single
 
 
+def _weekday_runs(occurrence: Occurrence, start: datetime, end: datetime) -> list[Occurrence]:
+    """An only-weekdays occurrence as its Monday-to-Friday stretches that overlap [start, end).
+
+    Each stretch starts at the event's time of day (or its real start) and ends at its time of day
+    on the Friday (or its real end), so a weekday course is never listed on a Saturday or Sunday.
+    """
+    event = occurrence.event
+    first, last = _wall(occurrence.start), _wall(occurrence.end)
+    if last <= first:
+        return [occurrence] if first.weekday() < 5 else []
+    last_day = (last - timedelta(seconds=1)).date()  # an end at midnight belongs to the day before
+    # Only the weeks around the window: a year-long event costs what one week costs.
+    low = max(first.date(), _wall(start).date() - timedelta(days=1))
+    high = min(last_day, _wall(end).date() + timedelta(days=1))
+    runs: list[Occurrence] = []
+    monday = low - timedelta(days=low.weekday())
+    while monday <= high:
+        run_first, run_last = max(first.date(), monday), min(last_day, monday + timedelta(days=4))
+        monday += timedelta(days=7)
+        if run_first > run_last:
+            continue
+        run_start = first if run_first == first.date() else datetime.combine(run_first, first.time())
+        if run_last == last_day:
+            run_end = last
+        elif last.time() == time(0):
+            run_end = datetime.combine(run_last + timedelta(days=1), time(0))
+        else:
+            run_end = datetime.combine(run_last, last.time())
+        if run_end <= run_start:
+            run_end = datetime.combine(run_last + timedelta(days=1), time(0))
+        run = Occurrence(event, _aware(run_start), _aware(run_end))
+        if _overlaps(run, start, end):
+            runs.append(run)
+    return runs
+
+
 def _expand(
     event: Event, series: _Series, first: datetime, length: timedelta, start: datetime, end: datetime
 ) -> list[Occurrence]:
@@ -97,10 +138,13 @@ def _expand(
     horizon = min(_wall(end) + timedelta(days=1), first + MAX_SERIES_SPAN)
     until = min(series.until, horizon) if series.until is not None else horizon
     stamp = _stamp(until)
-    streams = [
+    streams: list[Iterable[datetime]] = [
         rrulestr("RRULE:" + ";".join((*parts, f"UNTIL={stamp}")), dtstart=first, forceset=True)
         for parts in series.rules
     ]
+    if series.rdates or series.rdays:
+        extra = series.rdates | {datetime.combine(day, first.time()) for day in series.rdays}
+        streams.append(sorted(moment for moment in extra if moment <= horizon))
     found: list[Occurrence] = []
     for walked, wall_start in enumerate(_instances(first, streams), start=1):
         if series.count is not None and walked > series.count:
@@ -183,12 +227,14 @@ def _series_or_none(event: Event) -> _Series | None:
 
 
 def _parse_series(text: str) -> _Series:
-    """Read RRULE and EXDATE lines of a rule text; DTSTART is ignored, anything else is refused."""
+    """Read RRULE, RDATE and EXDATE lines of a rule text; DTSTART is ignored, anything else is refused."""
     rules: list[tuple[str, ...]] = []
     count: int | None = None
     until: datetime | None = None
     exdates: set[datetime] = set()
     exdays: set[date] = set()
+    rdates: set[datetime] = set()
+    rdays: set[date] = set()
     for line in _unfolded(text):
         head, colon, value = line.partition(":")
         if not colon:
@@ -197,13 +243,16 @@ def _parse_series(text: str) -> _Series:
         name = name.upper()
         if name == "DTSTART":
             continue
-        if name == "EXDATE":
+        if name in ("EXDATE", "RDATE"):
+            times, days = (exdates, exdays) if name == "EXDATE" else (rdates, rdays)
             for item in value.split(","):
-                excluded = _parse_stamp(item.strip(), params)
-                if isinstance(excluded, datetime):
-                    exdates.add(excluded)
+                stamp = _parse_stamp(item.strip(), params)
+                if isinstance(stamp, datetime):
+                    times.add(stamp)
                 else:
-                    exdays.add(excluded)
+                    days.add(stamp)
+            if len(rdates) + len(rdays) > MAX_INSTANCES_WALKED:
+                raise ValueError("too many RDATEs")
         elif name == "RRULE":
             parts, rule_count, rule_until = _parse_rrule(value)
             rules.append(parts)
@@ -211,9 +260,10 @@ def _parse_series(text: str) -> _Series:
             until = rule_until if rule_until is not None else until
         else:
             raise ValueError(f"unsupported property {name[:20]!r}")
-    if not rules:
-        raise ValueError("no RRULE")
-    return _Series(tuple(rules), count, until, frozenset(exdates), frozenset(exdays))
+    if not rules and not rdates and not rdays:
+        raise ValueError("no RRULE or RDATE")
+    return _Series(tuple(rules), count, until, frozenset(exdates), frozenset(exdays),
+                   frozenset(rdates), frozenset(rdays))  # fmt: skip
 
 
 def _parse_rrule(value: str) -> tuple[tuple[str, ...], int | None, datetime | None]:

@@ -256,7 +256,20 @@ def _visual_order(text: str, base: str) -> str:
 
 def _shape(text: str) -> str:
     """Join Arabic letters into their contextual forms, then drop ZWNJ/ZWJ (they did their work)."""
-    return str(_RESHAPER.reshape(text)).replace(ZWNJ, "").replace(ZWJ, "")
+    return str(_RESHAPER.reshape(_no_joiner_before_mark(text))).replace(ZWNJ, "").replace(ZWJ, "")
+
+
+def _no_joiner_before_mark(text: str) -> str:
+    """``text`` without a ZWJ/ZWNJ directly before a combining mark: arabic-reshaper drops the mark
+    there (or moves it), and a joiner cannot carry a vowel sign anyway."""
+    if ZWJ not in text and ZWNJ not in text:
+        return text
+    kept = [
+        char
+        for index, char in enumerate(text)
+        if char not in (ZWJ, ZWNJ) or index + 1 >= len(text) or unicodedata.category(text[index + 1]) != "Mn"
+    ]
+    return "".join(kept)
 
 
 def _without_controls(text: str) -> str:

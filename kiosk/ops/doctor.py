@@ -240,6 +240,29 @@ async def check_api(
     return Check("API", "OK", reachable)
 
 
+# -- free slots ---------------------------------------------------------------------------------
+
+
+async def check_slots(settings: Settings, *, timeout_s: float = 5.0) -> Check:
+    """The slot source asked once for every configured service (see ``kiosk slots``)."""
+    from kiosk.slots.report import WHY, ask_slots
+
+    if not settings.slots.enabled:
+        return Check("free slots", "OK", "no slot source configured: the kiosk shows no free appointments")
+    report = await ask_slots(settings.slots, timeout_s=timeout_s)
+    problems = [a for a in report.answers if a.unavailable is not None]
+    if not problems:
+        found = sum(1 for a in report.answers if a.days)
+        return Check(
+            "free slots", "OK", f"{report.api}: {found} of {len(report.answers)} services have free days"
+        )
+    first = problems[0]
+    why = f"service {first.service_id}: {WHY[first.unavailable or 'malformed']}"
+    return Check(
+        "free slots", "WARN", f"{len(problems)} of {len(report.answers)} services without an answer; {why}"
+    )
+
+
 # -- translations -------------------------------------------------------------------------------
 
 
@@ -419,6 +442,7 @@ def run_checks(
         if checks[-1].status != "FAIL":
             checks.extend(check_content(settings, now))
         checks.append(asyncio.run(check_api(settings, timeout_s=api_timeout_s)))
+        checks.append(asyncio.run(check_slots(settings, timeout_s=api_timeout_s)))
         checks.extend(check_translations(settings))
         checks.append(check_speech_output(settings, environ))
     terminal = check_terminal(stream, environ, terminal_size)

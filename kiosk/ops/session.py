@@ -10,7 +10,9 @@ process stays the main PID (``NotifyAccess=main``) and
   ``$RUNTIME_DIRECTORY/notify``, named to the children in ``$NOTIFY_SOCKET``;
 * forwards SIGHUP (``systemctl reload kiosk``) to the kiosk: the process that last sent READY=1;
 * on SIGTERM (stop) or SIGABRT (watchdog), or when cage exits, ends the kiosk and then cage, with
-  SIGKILL for whatever outlives the grace period; cage also gets SIGTERM should this process die.
+  SIGKILL for whatever outlives the grace period; cage also gets SIGTERM should this process die;
+* exits non-zero when cage ended without being asked to (a killed or crashed kiosk), so systemd
+  records a failure rather than "Deactivated successfully".
 
 Run as ``python -m kiosk.ops.session [--stop-timeout S] -- /usr/bin/cage ... -- foot ... -- kiosk``.
 """
@@ -53,6 +55,18 @@ def relayed_assignments(datagram: bytes) -> list[str]:
     """The lines of a notify message that may be passed on to systemd."""
     lines = datagram.decode("utf-8", "replace").split("\n")
     return [line for line in lines if line.partition("=")[0] in RELAYED_KEYS and "=" in line]
+
+
+def unasked_end_status(status: int) -> int:
+    """The session's exit status when cage ended without being asked to: never 0.
+
+    Nothing but this session ends cage in production, so an end it did not ask for is a failure
+    that monitoring must see. cage 0.1.4 exits 0 even when the kiosk inside foot was killed, which
+    systemd would log as "Deactivated successfully"; a signal becomes 128 + its number, as in a shell.
+    """
+    if status < 0:
+        return 128 - status
+    return status or 1
 
 
 def session_environment(
@@ -236,7 +250,7 @@ def _supervise(
                         log.warning("%s exited with status %d; ending the kiosk session", name, status)
                         relay.upstream.stopping()
                         _end_tree(child, name, relay, grace)
-                        return 128 - status if status < 0 else status
+                        return unasked_end_status(status)
     finally:
         os.close(child_fd)
 

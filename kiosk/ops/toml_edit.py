@@ -1,59 +1,57 @@
-"""Set one string in a TOML file by editing its text, so the admin's comments and layout survive.
+"""Set one string in a TOML file with tomlkit, so the admin's comments and layout survive.
 
-Python reads TOML but cannot write it; rather than re-serialise (and lose comments), the line for the
-key is replaced or added, and the result is parsed again: if anything but that one value changed, the
-file is left alone and the admin is asked to edit it by hand.
+tomlkit reads the file into a document that remembers every comment, blank line and spacing; only the
+one value is set in it. The result is read again with ``tomllib``: if anything but that one value
+changed, the file is left alone and the admin is asked to edit it by hand.
 """
 
 from __future__ import annotations
 
 import contextlib
 import os
-import re
 import tempfile
 import tomllib
 from pathlib import Path
 from typing import Any
 
+import tomlkit
+from tomlkit.exceptions import TOMLKitError
+from tomlkit.items import InlineTable, Table
+
 from kiosk.config import ConfigError
 
-# A table header ("[staff]", "[[x]]", '[ "staff" ]'), possibly followed by a comment.
-_HEADER = re.compile(r"^\s*\[")
-_TABLE = re.compile(r'^\s*\[\s*(?:"([^"]*)"|([A-Za-z0-9_-]+))\s*\]\s*(?:#.*)?$')
-_SAFE_VALUE = re.compile(r"[A-Za-z0-9+/=$._-]*")
 #: A file created here may hold a PIN hash: readable by root and the kiosk's group only.
 NEW_FILE_MODE = 0o640
 
 
-def _is_table(line: str, table: str) -> bool:
-    match = _TABLE.match(line)
-    return match is not None and table in (match.group(1), match.group(2))
-
-
-def _key_line(line: str, key: str) -> bool:
-    return re.match(rf'^\s*(?:{re.escape(key)}|"{re.escape(key)}")\s*=', line) is not None
+class UnusualLayout(ValueError):
+    """The table is written in a way (dotted keys, an array of tables) that is better edited by hand."""
 
 
 def with_value(text: str, table: str, key: str, value: str) -> str:
-    """``text`` with ``key = "value"`` set in ``[table]`` (the table is appended when missing)."""
-    if not _SAFE_VALUE.fullmatch(value):
-        raise ValueError("value must not need escaping")
-    assignment = f'{key} = "{value}"\n'
-    lines = text.splitlines(keepends=True)
-    if lines and not lines[-1].endswith("\n"):
-        lines[-1] += "\n"
-    start = next((index for index, line in enumerate(lines) if _is_table(line, table)), None)
-    if start is None:
-        separator = "\n" if lines and lines[-1].strip() else ""
-        return "".join(lines) + f"{separator}[{table}]\n{assignment}"
-    end = next((i for i in range(start + 1, len(lines)) if _HEADER.match(lines[i])), len(lines))
-    for index in range(start + 1, end):
-        if _key_line(lines[index], key):
-            lines[index] = assignment
-            break
+    """``text`` with ``key = "value"`` set in ``[table]`` (the table is appended when missing).
+
+    A key already there keeps its place and its trailing comment; a new key goes first in the table,
+    right under its header. Raises :class:`UnusualLayout` for a table made of dotted keys or sub-tables.
+    """
+    if text and not text.endswith("\n"):
+        text += "\n"
+    document = tomlkit.parse(text)
+    section = document.get(table)
+    if section is None:
+        fresh = tomlkit.table()
+        fresh.add(key, value)
+        document.add(table, fresh)  # tomlkit puts a blank line before it when the file is not empty
+    elif isinstance(section, InlineTable) or (isinstance(section, Table) and not section.is_super_table()):
+        body = section.value
+        if key in section or not body.body:
+            section[key] = value
+        else:
+            # tomlkit only appends; the key goes right under the header, before any comment (as before).
+            body._insert_at(0, key, value)
     else:
-        lines.insert(start + 1, assignment)
-    return "".join(lines)
+        raise UnusualLayout(f"[{table}] is not a plain table")
+    return tomlkit.dumps(document)
 
 
 def set_table_value(path: Path, table: str, key: str, value: str) -> None:
@@ -68,8 +66,11 @@ def set_table_value(path: Path, table: str, key: str, value: str) -> None:
         before = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path}: not valid TOML, fix it first: {exc}") from None
-    new_text = with_value(text, table, key, value)
-    if not _only_value_changed(before, new_text, table, key, value):
+    try:
+        new_text = with_value(text, table, key, value)
+    except (UnusualLayout, TOMLKitError):
+        new_text = None
+    if new_text is None or not _only_value_changed(before, new_text, table, key, value):
         raise ConfigError(f"{path}: cannot safely add {key} to [{table}]; please add it by hand")
     _replace_file(path, new_text)
 

@@ -12,9 +12,9 @@ from datetime import date, datetime
 from typing import Literal, Protocol
 
 #: Why a source could not tell: the server could not be reached or timed out; it answered with an
-#: error (5xx); it refused the question (an ``errors`` answer: unknown service, captcha, ...); or its
-#: answer could not be read.
-Unavailable = Literal["unreachable", "server_error", "refused", "malformed"]
+#: error (5xx); it refused the question (an ``errors`` answer: unknown service, ...); its answer could
+#: not be read; or the office shows free times only to a person on its booking page (a captcha).
+Unavailable = Literal["unreachable", "server_error", "refused", "malformed", "online_only"]
 
 
 @dataclass(frozen=True, slots=True)

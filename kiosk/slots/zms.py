@@ -1,10 +1,14 @@
 """Free slots from a ZMS citizen API (it-at-m/eappointment ``zmscitizenapi``, run by Munich and Berlin).
 
-Three questions per service: its name (``offices-and-services/``), the days with free appointments
-(``available-days-by-office/``, or ``available-days/`` on deployments older than it) and the times on
-the first such day (``available-appointments-by-office/`` or ``available-appointments/``). Answers
-come bare or wrapped as ``{meta, data}``; a refusal is ``{errors: [{errorCode, errorMessage, ...}]}``.
-Answers are kept for ``cache_s`` seconds, so visitors opening the screen do not each cost requests.
+Per service: its name and whether the office wants a captcha (``offices-and-services/``), then the
+free days and times. Since release muc46 one route answers both (``available-calendar/``); before,
+``available-days[-by-office]/`` told the days and ``available-appointments[-by-office]/`` the times of
+one day (the ``-by-office`` forms since muc21). The source asks the newest first and remembers which
+one the server has: a route that is gone answers 404 (``notFound``, or an HTML page before muc23),
+which is not a refusal. Answers come bare or wrapped as ``{meta, data}``; a refusal is
+``{errors: [{errorCode, ...}]}``. Answers are kept for ``cache_s`` seconds, so visitors opening the
+screen do not each cost requests. An office that wants a captcha is "online only": the kiosk cannot
+and must not solve one, so it says so and offers the booking page instead.
 """
 
 from __future__ import annotations
@@ -15,30 +19,47 @@ import logging
 import time
 from collections.abc import Callable, Mapping
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import Any, Literal
 
 import httpx
 
 from kiosk.clock import BERLIN, Clock
 from kiosk.config import SlotSettings
-from kiosk.content.text import one_line
 from kiosk.slots import FreeDay, SlotAnswer, Unavailable
+from kiosk.slots.zms_answers import (
+    CAPTCHA,
+    NO_SUCH_ROUTE,
+    NOTHING_FREE,
+    Directory,
+    calendar,
+    day_of,
+    directory,
+    error_codes,
+    timestamps,
+)
 
 log = logging.getLogger(__name__)
 
 USER_AGENT = "lokal-willkommen-kiosk/0.1 (ZMS citizen API client)"
 MAX_BYTES = 4 * 1024 * 1024  # offices-and-services of a large city is about 1 MB
 MAX_TIMES = 48
-#: Days whose times are asked for before giving up on finding one still ahead today.
+#: Days whose times are asked for (on releases before muc46) before giving up on one still ahead today.
 DAYS_WITH_TIMES = 2
 #: How long a failed answer is kept: long enough not to hammer a server in trouble, short enough
 #: that the next visitor may see slots again.
 FAILURE_CACHE_S = 60
-NAME_LIMIT = 80
-#: Error codes that mean "nothing free", not "something is wrong".
-NOTHING_FREE = frozenset({"noAppointmentForThisDay", "noAppointmentsAtLocation", "appointmentNotAvailable"})
-#: Error codes a deployment without the route answers with.
-NO_SUCH_ROUTE = frozenset({"notImplemented", "requestMethodNotAllowed"})
+
+#: The availability APIs, newest first: one calendar route (muc46-), the by-office pair (muc21-45),
+#: the plain pair (before muc21, and kept until muc45).
+Api = Literal["calendar", "by_office", "plain"]
+APIS: tuple[Api, ...] = ("calendar", "by_office", "plain")
+_DAYS_ROUTE = {"by_office": "available-days-by-office/", "plain": "available-days/"}
+_TIMES_ROUTE = {"by_office": "available-appointments-by-office/", "plain": "available-appointments/"}
+API_NAMES: Mapping[Api, str] = {
+    "calendar": "available-calendar/ (muc46 and later)",
+    "by_office": "available-days-by-office/ (muc21 to muc45)",
+    "plain": "available-days/ (before muc46)",
+}
 
 
 class _Failed(Exception):
@@ -60,7 +81,7 @@ class _Refusal(Exception):
 
 
 class _NoRoute(Exception):
-    """This deployment does not have the route (an older zmscitizenapi)."""
+    """This deployment does not have the route (an older or a newer zmscitizenapi)."""
 
 
 class ZmsSlotSource:
@@ -83,14 +104,14 @@ class ZmsSlotSource:
         self._clock = clock
         self._monotonic = monotonic
         self._answers: dict[tuple[int, int], tuple[float, SlotAnswer]] = {}
-        self._names: tuple[float, dict[int, str]] | None = None
-        #: None until known; False once the by-office routes turned out to be missing.
-        self._by_office: bool | None = None
+        self._directory: tuple[float, Directory] | None = None
+        #: The availability API this server answered last; None until one did.
+        self.api: Api | None = None
         self._failing = False
 
     @classmethod
     def from_settings(
-        cls, settings: SlotSettings, *, clock: Clock, monotonic: Callable[[], float]
+        cls, settings: SlotSettings, *, clock: Clock, monotonic: Callable[[], float] = time.monotonic
     ) -> ZmsSlotSource:
         if settings.base_url is None:
             raise ValueError("[slots] base_url is not set")
@@ -104,7 +125,7 @@ class ZmsSlotSource:
         )
 
     async def next_free(self, service_id: int, office_id: int) -> SlotAnswer:
-        """The next free days, with times for the first; never raises."""
+        """The next free days, with times where the server tells them; never raises."""
         key = (service_id, office_id)
         cached = self._answers.get(key)
         now = self._monotonic()
@@ -147,62 +168,139 @@ class ZmsSlotSource:
         async with httpx.AsyncClient(
             base_url=self.base_url, timeout=timeout, headers=headers, follow_redirects=False
         ) as client:
-            name = (await self._service_names(client)).get(service_id, "")
-            days = await self._free_days(client, service_id, office_id)
-            found: list[FreeDay] = []
-            asked = 0
-            detail = ""
-            for day in days:
-                if asked < DAYS_WITH_TIMES and not any(free.times for free in found):
-                    asked += 1
-                    try:
-                        times = await self._free_times(client, day, service_id, office_id)
-                    except _Failed as failure:
-                        # The days are still worth showing without their times.
-                        detail = f"times: {failure.detail}"
-                        found.append(FreeDay(day))
-                        asked = DAYS_WITH_TIMES
-                        continue
-                    if times:
-                        found.append(FreeDay(day, times))
-                    elif day != self._today():
-                        found.append(FreeDay(day))
-                    # Today without a time still ahead is no longer a free day.
-                else:
-                    found.append(FreeDay(day))
+            known = await self._known(client)
+            name = known.services.get(service_id, "")
+            if office_id in known.captcha_offices:
+                return SlotAnswer(service_id, office_id, unavailable="online_only", service_name=name,
+                                  detail=f"office {office_id} asks for a captcha")  # fmt: skip
+            try:
+                found, detail = await self._free(client, service_id, office_id)
+            except _Failed as failure:
+                if failure.reason != "online_only":
+                    raise
+                return SlotAnswer(service_id, office_id, unavailable="online_only", service_name=name,
+                                  detail=failure.detail)  # fmt: skip
             return SlotAnswer(service_id, office_id, tuple(found), service_name=name, detail=detail)
 
     def _today(self) -> date:
         return self._clock().astimezone(BERLIN).date()
 
-    async def _service_names(self, client: httpx.AsyncClient) -> dict[int, str]:
-        """Service ids and names; names are a nicety, so any failure just leaves them out."""
-        if self._names is not None and self._monotonic() - self._names[0] < max(self.cache_s, 1):
-            return self._names[1]
-        names: dict[int, str] = {}
+    async def _known(self, client: httpx.AsyncClient) -> Directory:
+        """Service names and captcha offices; a nicety, so any failure just leaves them out."""
+        if self._directory is not None and self._monotonic() - self._directory[0] < max(self.cache_s, 1):
+            return self._directory[1]
+        known = Directory()
         try:
-            data = await self._get(client, "offices-and-services/", {})
-            services = data.get("services") if isinstance(data, dict) else None
-            for item in services if isinstance(services, list) else []:
-                if isinstance(item, dict) and _is_id(item.get("id")) and isinstance(item.get("name"), str):
-                    names[int(item["id"])] = one_line(item["name"])[:NAME_LIMIT]
+            known = directory(await self._get(client, "offices-and-services/", {}))
         except (_Failed, _Refusal, _NoRoute) as problem:
-            log.debug("free slots: no service names (%s)", problem)
-        self._names = (self._monotonic(), names)
-        return names
+            log.debug("free slots: no office directory (%s)", problem)
+        self._directory = (self._monotonic(), known)
+        return known
 
-    async def _free_days(self, client: httpx.AsyncClient, service_id: int, office_id: int) -> list[date]:
+    async def _free(
+        self, client: httpx.AsyncClient, service_id: int, office_id: int
+    ) -> tuple[list[FreeDay], str]:
+        """Free days (and times) from whichever availability API the server has, the known one first."""
+        order = APIS if self.api is None else (self.api, *(api for api in APIS if api != self.api))
+        for api in order:
+            try:
+                if api == "calendar":
+                    found = await self._from_calendar(client, service_id, office_id)
+                else:
+                    found = await self._from_days(client, api, service_id, office_id)
+            except _NoRoute as missing:
+                log.debug("free slots: %s is not offered here", missing)
+                continue
+            if api != self.api:
+                log.info("free slots: this ZMS answers %s", API_NAMES[api])
+                self.api = api
+            return found
+        self.api = None
+        tried = "; ".join(API_NAMES.values())
+        raise _Failed("refused", f"none of the availability routes exists ({tried})")
+
+    def _window(self) -> tuple[date, date]:
         today = self._today()
-        last = today + timedelta(days=self.days_ahead)
+        return today, today + timedelta(days=self.days_ahead)
+
+    def _times(self, stamps: list[int], day: date) -> tuple[datetime, ...]:
+        now = self._clock()
+        moments = {datetime.fromtimestamp(stamp, BERLIN) for stamp in stamps}
+        return tuple(sorted(m for m in moments if m.date() == day and m > now))[:MAX_TIMES]
+
+    async def _from_calendar(
+        self, client: httpx.AsyncClient, service_id: int, office_id: int
+    ) -> tuple[list[FreeDay], str]:
+        first, last = self._window()
         params = {
-            "startDate": today.isoformat(),
+            "officeIds": str(office_id),
+            "serviceIds": str(service_id),
+            "serviceCounts": "1",
+            "startDate": first.isoformat(),
+            "endDate": last.isoformat(),
+            "slotsStartDate": first.isoformat(),
+            "slotsEndDate": last.isoformat(),
+        }
+        try:
+            data = await self._get(client, "available-calendar/", params)
+        except _Refusal as refusal:
+            if set(refusal.codes) & NOTHING_FREE:
+                return [], ""
+            raise _Failed("refused", f"available calendar: {refusal}") from None
+        days = calendar(data, office_id)
+        if days is None:
+            raise _Failed("malformed", "available calendar: no availableDays list")
+        found: list[FreeDay] = []
+        for day in sorted(d for d in days if first <= d <= last):
+            times = self._times(days[day], day)
+            if times:
+                found.append(FreeDay(day, times))
+            elif day != first or not days[day]:
+                # Today counts only while a time is still ahead (when the server told the times).
+                found.append(FreeDay(day))
+        return found, ""
+
+    async def _from_days(
+        self, client: httpx.AsyncClient, api: Api, service_id: int, office_id: int
+    ) -> tuple[list[FreeDay], str]:
+        found: list[FreeDay] = []
+        detail = ""
+        asked = 0
+        for day in await self._free_days(client, api, service_id, office_id):
+            if asked < DAYS_WITH_TIMES and not any(free.times for free in found):
+                asked += 1
+                try:
+                    times = await self._free_times(client, api, day, service_id, office_id)
+                except (_Failed, _NoRoute) as failure:
+                    if isinstance(failure, _Failed) and failure.reason == "online_only":
+                        raise
+                    # The days are still worth showing without their times.
+                    detail = f"times: {failure}"
+                    found.append(FreeDay(day))
+                    asked = DAYS_WITH_TIMES
+                    continue
+                if times:
+                    found.append(FreeDay(day, times))
+                elif day != self._today():
+                    found.append(FreeDay(day))
+                # Today without a time still ahead is no longer a free day.
+            else:
+                found.append(FreeDay(day))
+        return found, detail
+
+    async def _free_days(
+        self, client: httpx.AsyncClient, api: Api, service_id: int, office_id: int
+    ) -> list[date]:
+        first, last = self._window()
+        params = {
+            "startDate": first.isoformat(),
             "endDate": last.isoformat(),
             "officeId": str(office_id),
             "serviceId": str(service_id),
             "serviceCount": "1",
         }
         try:
-            data = await self._get_either(client, "available-days-by-office/", "available-days/", params)
+            data = await self._get(client, _DAYS_ROUTE[api], params)
         except _Refusal as refusal:
             if set(refusal.codes) & NOTHING_FREE:
                 return []
@@ -212,15 +310,11 @@ class ZmsSlotSource:
             return []
         if not isinstance(raw, list):
             raise _Failed("malformed", "available days: no availableDays list")
-        days: set[date] = set()
-        for item in raw:
-            day = _day_of(item, office_id)
-            if day is not None and today <= day <= last:
-                days.add(day)
-        return sorted(days)
+        days = {day for day in (day_of(item, office_id) for item in raw) if day is not None}
+        return sorted(day for day in days if first <= day <= last)
 
     async def _free_times(
-        self, client: httpx.AsyncClient, day: date, service_id: int, office_id: int
+        self, client: httpx.AsyncClient, api: Api, day: date, service_id: int, office_id: int
     ) -> tuple[datetime, ...]:
         params = {
             "date": day.isoformat(),
@@ -229,44 +323,19 @@ class ZmsSlotSource:
             "serviceCount": "1",
         }
         try:
-            data = await self._get_either(
-                client, "available-appointments-by-office/", "available-appointments/", params
-            )
+            data = await self._get(client, _TIMES_ROUTE[api], params)
         except _Refusal as refusal:
             if set(refusal.codes) & NOTHING_FREE:
                 return ()
             raise _Failed("refused", f"available appointments: {refusal}") from None
         if not isinstance(data, dict):
             raise _Failed("malformed", "available appointments: not an object")
-        stamps = _timestamps(data, office_id)
+        stamps = timestamps(data, office_id)
         if stamps is None:
             raise _Failed("malformed", "available appointments: no timestamps")
-        now = self._clock()
-        times = set()
-        for stamp in stamps:
-            moment = datetime.fromtimestamp(stamp, BERLIN)
-            if moment.date() == day and moment > now:
-                times.add(moment)
-        return tuple(sorted(times))[:MAX_TIMES]
+        return self._times(stamps, day)
 
     # -- HTTP ---------------------------------------------------------------------------------------
-    async def _get_either(
-        self, client: httpx.AsyncClient, by_office: str, plain: str, params: Mapping[str, str]
-    ) -> Any:
-        if self._by_office is not False:
-            try:
-                data = await self._get(client, by_office, params)
-            except _NoRoute:
-                log.info("free slots: %s missing, using %s", by_office, plain)
-                self._by_office = False
-            else:
-                self._by_office = True
-                return data
-        try:
-            return await self._get(client, plain, params)
-        except _NoRoute:
-            raise _Failed("refused", f"{plain} not found either") from None
-
     async def _get(self, client: httpx.AsyncClient, route: str, params: Mapping[str, str]) -> Any:
         """The answer's payload (unwrapped from ``{meta, data}``), or one of the exceptions above."""
         try:
@@ -283,13 +352,12 @@ class ZmsSlotSource:
             data = None
             if status == 200:
                 raise _Failed("malformed", f"{route}: not JSON") from None
-        errors = data.get("errors") if isinstance(data, dict) else None
-        if isinstance(errors, list) and errors:
-            codes = tuple(
-                one_line(str(e.get("errorCode", "")))[:60] if isinstance(e, dict) else "?" for e in errors
-            )
+        codes = error_codes(data)
+        if codes:
             if set(codes) & NO_SUCH_ROUTE:
                 raise _NoRoute(route)
+            if set(codes) & CAPTCHA:
+                raise _Failed("online_only", f"{route}: wants a captcha ({', '.join(codes)})")
             if status >= 500 and not set(codes) & NOTHING_FREE:
                 raise _Failed("server_error", f"{route}: HTTP {status} ({', '.join(codes)})")
             raise _Refusal(codes, status)
@@ -316,63 +384,3 @@ async def _read_limited(response: httpx.Response, route: str) -> bytes:
             raise _Failed("malformed", f"{route}: answer too large")
         chunks.append(chunk)
     return b"".join(chunks)
-
-
-def _is_id(value: object) -> bool:
-    if isinstance(value, bool):
-        return False
-    if isinstance(value, int):
-        return 0 < value < 2**31
-    return isinstance(value, str) and value.isdigit() and 0 < int(value) < 2**31
-
-
-def _day_of(item: object, office_id: int) -> date | None:
-    """A day from ``"2026-03-03"`` or ``{"time": "2026-03-03", "providerIDs": "102522,54261"}``."""
-    text = item
-    if isinstance(item, dict):
-        providers = item.get("providerIDs")
-        if isinstance(providers, (str, int)) and str(office_id) not in str(providers).replace(" ", "").split(
-            ","
-        ):
-            return None
-        text = item.get("time")
-    if not isinstance(text, str):
-        return None
-    try:
-        return date.fromisoformat(text.strip()[:10])
-    except ValueError:
-        return None
-
-
-def _timestamps(data: Mapping[str, Any], office_id: int) -> list[int] | None:
-    """Epoch seconds from ``{appointmentTimestamps}`` or ``{offices: [{officeId, appointments}]}``."""
-    raw: list[object] = []
-    if "offices" in data:
-        offices = data["offices"]
-        if not isinstance(offices, list):
-            return None
-        for office in offices:
-            if not isinstance(office, dict):
-                continue
-            ident = office.get("officeId", office.get("id"))
-            if ident is not None and str(ident) != str(office_id):
-                continue
-            found = office.get("appointments", office.get("appointmentTimestamps"))
-            if isinstance(found, list):
-                raw.extend(found)
-    elif "appointmentTimestamps" in data:
-        value = data["appointmentTimestamps"]
-        if value is not None and not isinstance(value, list):
-            return None
-        raw = list(value or [])
-    else:
-        return None
-    stamps: list[int] = []
-    for item in raw:
-        if isinstance(item, bool):
-            continue
-        number = int(item) if isinstance(item, str) and item.isdigit() else item
-        # Between 2000 and 2100: anything else is not a real appointment.
-        if isinstance(number, int) and 946_684_800 <= number <= 4_102_444_800:
-            stamps.append(number)
-    return stamps

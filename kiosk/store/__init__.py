@@ -5,6 +5,7 @@ usage file (:mod:`kiosk.usage.store`) is built on the same base.
 """
 
 from kiosk.store.content import (
+    CATEGORIES,
     FILE_NAME,
     KINDS,
     LANGUAGES,
@@ -20,6 +21,7 @@ from kiosk.store.content import (
 from kiosk.store.sqlite import StoreError, StoreWriteError
 
 __all__ = [
+    "CATEGORIES",
     "FILE_NAME",
     "KINDS",
     "LANGUAGES",

@@ -6,6 +6,11 @@ any moment leaves either the old or the new content of a language, never a mix, 
 validators over old content. Records are stored as the API's JSON, re-serialised from what the
 parsers accepted, and read back through the same parsers. A corrupt file is moved aside (never
 deleted) and the store starts fresh; a failed write raises :class:`StoreWriteError`, logged once.
+
+Schema 2 (the series, weekday-only and online events, step-free access, organizations, contacts'
+hours, location categories): a store of schema 1 keeps every record it has, and forgets only its
+validators, so the next sync fetches each resource in full instead of hearing "not modified" about
+records stored without the new fields. Until that sync succeeds the old records are still shown.
 """
 
 from __future__ import annotations
@@ -18,23 +23,32 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Literal
 
-from kiosk.content.models import Event, Language, LanguageContent, Page, Place, RegionContent
+from kiosk.content.models import Event, Language, LanguageContent, Page, Place, PlaceCategory, RegionContent
 from kiosk.sources.integreat.records import pages_from_records, records_json
-from kiosk.sources.integreat.schema import parse_events, parse_languages, parse_pages, parse_places
+from kiosk.sources.integreat.schema import (
+    parse_events,
+    parse_languages,
+    parse_pages,
+    parse_place_categories,
+    parse_places,
+)
 from kiosk.store.sqlite import SQLiteFile, StoreError
 
 log = logging.getLogger("kiosk.store")  # one logger for the package: what staff filter the journal by
 
 FILE_NAME = "content.sqlite3"
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 Kind = Literal["pages", "events", "locations"]
 KINDS: tuple[Kind, ...] = ("pages", "events", "locations")
 LANGUAGES = "languages"  # the kind of a region's language list, stored under language ""
+#: A language's kinds of places; an extra, not counted among a language's content.
+CATEGORIES = "location-categories"
 Source = Literal["api", "snapshot"]
 _PARSERS: dict[str, Callable[[Any], list[Any]]] = {
     "pages": parse_pages,
     "events": parse_events,
     "locations": parse_places,
+    CATEGORIES: parse_place_categories,
     LANGUAGES: parse_languages,
 }
 
@@ -54,6 +68,13 @@ CREATE TABLE IF NOT EXISTS resource_state (
 _PUT_CONTENT = (
     "INSERT OR REPLACE INTO content (region, language, kind, count, records) VALUES (?, ?, ?, ?, ?)"
 )
+
+
+def _migrate(db: sqlite3.Connection, found: int) -> None:
+    """Schema 1 -> 2: keep the content, forget the validators, so the next sync fetches it all anew."""
+    db.execute("UPDATE resource_state SET etag = NULL, last_modified = NULL, body_hash = NULL")
+    log.info("content store: schema %d -> %d; the next sync fetches every resource in full", found,
+             SCHEMA_VERSION)  # fmt: skip
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,7 +99,7 @@ class Changed:
     """New content for a resource, with the validators and body hash it came with."""
 
     kind: str
-    records: Sequence[Page | Event | Place | Language]
+    records: Sequence[Page | Event | Place | PlaceCategory | Language]
     etag: str | None = None
     last_modified: str | None = None
     body_hash: str | None = None
@@ -117,6 +138,7 @@ class Store(SQLiteFile):
     WHAT = "content store"
     # Big pages suit a few large records: 2-3x faster writes than 4 KiB (new files only).
     PAGE_SIZE = 16384
+    MIGRATE = _migrate
     # A full disk cannot take the -wal and -shm files WAL needs even to read (IOERR or FULL at open):
     # the content is still there to show, read-only.
     READ_ONLY_CODES = SQLiteFile.READ_ONLY_CODES | {sqlite3.SQLITE_FULL, sqlite3.SQLITE_IOERR}
@@ -197,6 +219,7 @@ class Store(SQLiteFile):
                 ("pages", content.pages),
                 ("events", content.events),
                 ("locations", content.places),
+                (CATEGORIES, content.categories),
             ):
                 blocks.append((code, kind, records_json(records), len(records)))
         with self._transaction(f"the snapshot of {snapshot.region}") as db:
@@ -243,8 +266,9 @@ class Store(SQLiteFile):
         loaded = {kind: self._records(region, language.code, kind) for kind in KINDS}
         if all(records is None for records in loaded.values()):
             return None
+        categories = tuple(self._records(region, language.code, CATEGORIES) or ())
         return LanguageContent(
-            language, loaded["pages"] or [], loaded["events"] or [], loaded["locations"] or []
+            language, loaded["pages"] or [], loaded["events"] or [], loaded["locations"] or [], categories
         )
 
     def load_region(self, region: str, languages: Sequence[str] | None = None) -> RegionContent | None:
@@ -298,13 +322,12 @@ class Store(SQLiteFile):
         ]
 
     def counts(self, region: str) -> dict[str, dict[str, int]]:
-        """How many records are stored: {language: {kind: n}}, languages list excluded."""
+        """How many pages, events and locations are stored: {language: {kind: n}}."""
         out: dict[str, dict[str, int]] = {}
-        rows = self._query(
-            "SELECT language, kind, count FROM content WHERE region = ? AND kind != ?", (region, LANGUAGES)
-        )
+        rows = self._query("SELECT language, kind, count FROM content WHERE region = ?", (region,))
         for language, kind, count in rows:
-            out.setdefault(language, {})[kind] = count
+            if kind in KINDS:
+                out.setdefault(language, {})[kind] = count
         return out
 
     def stored_json(self, region: str, language: str, kind: str) -> Any:

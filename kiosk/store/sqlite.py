@@ -47,11 +47,16 @@ def file_in(state_dir: Path, name: str) -> Path:
     return state_dir / name
 
 
+Migrate = Callable[[sqlite3.Connection, int], None]
+
+
 def open_checked(
-    path: Path, schema: str, version: int, *, page_size: int | None = None
+    path: Path, schema: str, version: int, *, page_size: int | None = None, migrate: Migrate | None = None
 ) -> sqlite3.Connection:
     """Open ``path`` for writing: WAL, an fsync per commit, ``quick_check`` passed, ``schema`` applied.
 
+    A file of an older schema is handed to ``migrate`` (with its version) before it is marked current;
+    a crash in between repeats the migration at the next start, so it must be repeatable.
     Raises :class:`Damaged` for a file that is not a usable store, ``sqlite3.DatabaseError`` otherwise.
     """
     db = sqlite3.connect(path, timeout=10, isolation_level=None, check_same_thread=False)
@@ -67,6 +72,8 @@ def open_checked(
         if found > version:
             raise Damaged(f"written by a newer kiosk (schema {found})")
         db.executescript(schema)
+        if 0 < found < version and migrate is not None:
+            migrate(db, found)
         db.execute(f"PRAGMA user_version={int(version)}")
     except sqlite3.DatabaseError as error:
         db.close()
@@ -105,6 +112,8 @@ class SQLiteFile:
     WHAT: ClassVar[str]
     #: SQLite page size for new files (None: SQLite's default).
     PAGE_SIZE: ClassVar[int | None] = None
+    #: Brings a file of an older schema version up to date (see :func:`open_checked`).
+    MIGRATE: ClassVar[Migrate | None] = None
     #: Errors at opening that mean "the disk will not take writes": open for reading instead.
     READ_ONLY_CODES: ClassVar[frozenset[int]] = frozenset(
         {sqlite3.SQLITE_READONLY, sqlite3.SQLITE_CANTOPEN, sqlite3.SQLITE_PERM}
@@ -152,7 +161,8 @@ class SQLiteFile:
             raise StoreError(f"cannot open even a fresh {self.WHAT} at {self.path}: {error}") from None
 
     def _open_checked(self) -> sqlite3.Connection:
-        return open_checked(self.path, self.SCHEMA, self.SCHEMA_VERSION, page_size=self.PAGE_SIZE)
+        return open_checked(self.path, self.SCHEMA, self.SCHEMA_VERSION, page_size=self.PAGE_SIZE,
+                            migrate=type(self).MIGRATE)  # fmt: skip
 
     def _open_read_only(self, cause: sqlite3.DatabaseError) -> sqlite3.Connection:
         if not self.path.exists():

@@ -1,10 +1,10 @@
 """One sync round over the region's languages.
 
-A round asks for the region's languages, then for pages, events and locations of every configured
-language the region offers, conditionally where the store has validators. A resource that fails
-keeps its last-known-good content; a body that is byte-for-byte what is stored is not parsed again.
-Each resource's failure episode is logged once when it starts and once when it ends, never per
-retry.
+A round asks for the region's languages, then for pages, events, locations and location categories
+of every configured language the region offers, conditionally where the store has validators. A
+resource that fails keeps its last-known-good content; a body that is byte-for-byte what is stored is
+not parsed again. Each resource's failure episode is logged once when it starts and once when it
+ends, never per retry.
 """
 
 from __future__ import annotations
@@ -32,8 +32,15 @@ from kiosk.sources.integreat.client import (
     Sleep,
     Validators,
 )
-from kiosk.sources.integreat.schema import parse_events, parse_languages, parse_pages, parse_places
+from kiosk.sources.integreat.schema import (
+    parse_events,
+    parse_languages,
+    parse_pages,
+    parse_place_categories,
+    parse_places,
+)
 from kiosk.store import (
+    CATEGORIES,
     KINDS,
     LANGUAGES,
     Changed,
@@ -49,6 +56,7 @@ log = logging.getLogger("kiosk.sync")  # one logger for the package: what staff 
 
 _PARSERS: dict[str, Callable[[Any], list[Any]]] = {
     LANGUAGES: parse_languages, "pages": parse_pages, "events": parse_events, "locations": parse_places,
+    CATEGORIES: parse_place_categories,
 }  # fmt: skip
 
 
@@ -168,12 +176,13 @@ class _Round:
         return await asyncio.to_thread(self.store.languages, self.region)
 
     async def language(self, code: str) -> None:
-        """A language's three resources, fetched together; new content stored in one transaction."""
+        """A language's four resources, fetched together; new content stored in one transaction."""
         client = self.client
         outcomes = await asyncio.gather(
             self.resource(code, "pages", lambda validators: client.pages(code, validators)),
             self.resource(code, "events", lambda validators: client.events(code, validators)),
             self.resource(code, "locations", lambda validators: client.locations(code, validators)),
+            self.resource(code, CATEGORIES, lambda validators: client.location_categories(code, validators)),
         )
         if not any(isinstance(outcome, Changed) for outcome in outcomes):
             self.quiet[code] = list(outcomes)
@@ -242,7 +251,7 @@ async def sync_once(
         if sync.quiet:
             await sync.save(sync.quiet)
     order = {code: n for n, code in enumerate(["", *wanted])}
-    kinds = {kind: n for n, kind in enumerate([LANGUAGES, *KINDS, "store"])}
+    kinds = {kind: n for n, kind in enumerate([LANGUAGES, *KINDS, CATEGORIES, "store"])}
     report.errors.sort(key=lambda problem: (order.get(problem.language, -1), kinds.get(problem.kind, -1)))
     counts = await asyncio.to_thread(store.counts, api.region)
     for code in wanted:

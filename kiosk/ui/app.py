@@ -21,6 +21,8 @@ from kiosk.content.library import Library, PageKey
 from kiosk.content.models import Direction, RegionContent
 from kiosk.i18n import _, set_language
 from kiosk.i18n.locales import direction as language_direction
+from kiosk.ops.status import REFRESH_S as STATUS_REFRESH_S
+from kiosk.ops.status import status_from_store
 from kiosk.qr import LinkPolicy
 from kiosk.store import Store
 from kiosk.ui.destinations import (
@@ -190,6 +192,7 @@ class KioskApp(ReportsFailedWorkers, App[None]):
         gc.freeze()
         self.content_generation += 1
         self.runtime.forget_status()
+        self.report_status()
         self.runtime.search.current(content)  # ready before the first visitor searches
 
     # -- lifecycle ----------------------------------------------------------------------------------
@@ -209,6 +212,8 @@ class KioskApp(ReportsFailedWorkers, App[None]):
         if self.handle_signals:
             install_signal_handlers(self.reload_from_disk, self.stop_cleanly)
         notifier.ready()
+        self.report_status()
+        self.set_interval(STATUS_REFRESH_S, self.report_status)
         interval = notifier.watchdog_interval()
         if interval:
             # Sent from the event loop itself, so a blocked loop stops the pings and systemd restarts us.
@@ -265,6 +270,14 @@ class KioskApp(ReportsFailedWorkers, App[None]):
             self.call_later(screen.relabel)
         notifier.ready()
         log.info("configuration and translations reloaded")
+
+    def report_status(self) -> None:
+        """The line staff read in `systemctl status kiosk` (content age, last sync, languages)."""
+        if not self.runtime.notifier.enabled:
+            return
+        loaded = list(self.content.by_language)
+        line = status_from_store(self.runtime.store, self.settings, loaded, self.clock())
+        self.runtime.notifier.status(line)
 
     def stop_cleanly(self) -> None:
         """SIGTERM: leave the terminal as it was, close the store, exit."""

@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 
 from kiosk.clock import BERLIN
 from kiosk.content.hours import HoursStatus
+from kiosk.content.models import Event, Place
 from kiosk.content.recurrence import Occurrence
 from kiosk.i18n import _
 from kiosk.i18n.formatting import format_date, format_time, format_weekday
@@ -33,6 +34,26 @@ def when(occurrence: Occurrence) -> str:
     if end.date() == start.date():
         return f"{first}, {format_time(start)}–{format_time(end)}"
     return f"{first}, {format_time(start)} – {format_date(end.date(), 'full')}, {format_time(end)}"
+
+
+def event_notes(event: Event) -> list[str]:
+    """Where and on which days, for a line of the events list: the place, "online", weekdays only."""
+    notes = [event.place_name] if event.place_name else []
+    if event.meeting_url:
+        notes.append(_("online"))
+    if event.only_weekdays:
+        notes.append(_("Monday to Friday only"))
+    return notes
+
+
+def place_facts(place: Place) -> list[str]:
+    """Step-free access (when the CMS says either way) and who runs the place."""
+    facts = []
+    if place.barrier_free is not None:
+        facts.append(_("Step-free access") if place.barrier_free else _("Not step-free"))
+    if place.organization is not None:
+        facts.append(_("Run by {organization}").format(organization=place.organization.name))
+    return facts
 
 
 def describe_status(status: HoursStatus, now: datetime) -> str:

@@ -21,6 +21,7 @@ from kiosk.sources.integreat.schema import (
     parse_languages,
     parse_page,
     parse_pages,
+    parse_place_categories,
     parse_places,
     parse_region,
 )
@@ -30,10 +31,26 @@ from tests.support.api_server import ApiServer, conformance_routes, sync_setting
 
 NOW = datetime(2026, 3, 12, 14, 5, tzinfo=BERLIN)
 # Routes whose content the kiosk does not show; they are still fetched and must be JSON lists.
-NOT_SHOWN = {"/api/v3/augsburg/de/location-categories/", "/api/v3/augsburg/de/extras/"}
+NOT_SHOWN = {"/api/v3/augsburg/de/extras/"}
+
+
+def series_count(raw: list[dict[str, Any]]) -> int:
+    """How many events a list holds when every series counts once (its records share recurrence_id)."""
+    keys = set()
+    for record in raw:
+        times = record.get("event") or {}
+        if times.get("recurrence_id") is not None:
+            keys.add(("series", times["recurrence_id"]))
+        elif times.get("id") is not None:
+            keys.add(("event", times["id"]))
+        else:
+            keys.add(("record", record.get("path")))
+    return len(keys)
 
 
 def parser_for(route: str) -> Callable[[Any], Any]:
+    if route.endswith("/location-categories/"):
+        return parse_place_categories
     if route.startswith("/api/v3/regions/"):
         return parse_region
     if route.endswith("/languages/"):
@@ -70,7 +87,9 @@ async def test_every_file_is_served_and_every_record_read(
                 assert isinstance(raw, list) and raw
                 continue
             parsed = parser_for(route)(fetched.body)
-            if isinstance(raw, list):
+            if "/events/" in route:
+                assert len(parsed) == series_count(raw) <= len(raw), route
+            elif isinstance(raw, list):
                 assert len(parsed) == len(raw), route
             else:
                 assert parsed.title if hasattr(parsed, "title") else parsed.languages, route
@@ -119,7 +138,9 @@ async def test_a_sync_stores_exactly_what_the_files_say(
     series = de.events[0]
     assert series.start == datetime(2030, 1, 1, 13, 0, tzinfo=BERLIN)
     assert series.recurrence_rule is not None and "FREQ=WEEKLY" in series.recurrence_rule
-    assert len(de.events) == 1 and len(en.events) == 8
+    assert len(de.events) == 1 and len(en.events) == 3  # en: 8 records, the series's 6 are one event
+    assert [c.name for c in de.categories] == ["Beratungsstelle", "Behörde/Amt", "Gastronomie"]
+    assert en.categories == () and ar.categories == ()  # not served: a 404 reads as none
     # Locations with hours and coordinates, in every language.
     office = de.places[0]
     assert office.opening_hours is not None
@@ -154,7 +175,12 @@ async def test_an_unchanged_round_costs_no_parsing(
     report = await sync_once(settings, store)
     assert report.ok and report.changed == [] and parsed == []
     seen = server.seen()
-    assert len(seen) == 7 and all(request.headers.get("If-None-Match") for request in seen)
+    # The language list, then pages, events, locations and location categories of de and ar; every
+    # resource the server has is asked for conditionally (ar has no categories: a 404, nothing to ask).
+    assert len(seen) == 9
+    assert all(
+        r.headers.get("If-None-Match") for r in seen if not r.path.endswith("/ar/location-categories/")
+    )
     # A server without validators: the same body again is recognised and not parsed either.
     server.state.validators = "none"
     report = await sync_once(settings, store)
@@ -213,11 +239,14 @@ def test_kiosk_sync_once_json_counts_match_the_files(
     def count(route: str) -> int | None:
         return len(json.loads(routes[route])) if route in routes else None
 
+    def series(route: str) -> int | None:
+        return series_count(json.loads(routes[route])) if route in routes else None
+
     expected = {
         lang: {
             "pages": count(f"/api/v3/augsburg/{lang}/pages/"),
-            "events": count(f"/api/v3/augsburg/{lang}/events/?combine_recurring=True")
-            or count(f"/api/v3/augsburg/{lang}/events/"),
+            "events": series(f"/api/v3/augsburg/{lang}/events/?combine_recurring=True")
+            or series(f"/api/v3/augsburg/{lang}/events/"),
             "locations": count(f"/api/v3/augsburg/{lang}/locations/"),
         }
         for lang in ("de", "en", "ar", "fa")

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import json
 from datetime import datetime, timedelta
-from pathlib import Path
 from typing import Any
 
 from kiosk.clock import BERLIN
@@ -16,12 +14,12 @@ from kiosk.ui.destinations import EventsAt, HomeAt
 from kiosk.ui.screens.event import EventScreen
 from kiosk.ui.screens.events import EventsScreen
 from kiosk.ui.widgets.choices import Choice
-from kiosk.ui.widgets.text import Prose
+from kiosk.ui.widgets.chrome import StatusLine
 from tests.conftest import MONDAY_MORNING, FakeMonotonic
+from tests.support.conformance import conformance_json
 from tests.support.qr_screen import decode_screen
 from tests.support.screen import screen_text
 
-CONFORMANCE = Path("/work/shared/conformance/integreat")
 HALL = Address(street="Westerfilder Straße 54", postcode="44357", town="Dortmund")
 SITE = "https://integreat.app/dortmund/de/events"
 
@@ -104,7 +102,7 @@ async def test_filters_today_this_week_and_all_by_key_and_by_touch(settings: Set
         await pilot.click("#filter-today")
         await pilot.pause()
         assert titles(app) == ["Offene Beratung", "Elternabend Kita"]
-        hints = str(app.screen.query_one("#hints", Prose).text)
+        hints = app.screen.query_one(StatusLine).hint_text
         assert hints.startswith("T ") and " · W " in hints and " · A " in hints, "the letter keys are named"
 
 
@@ -232,13 +230,8 @@ async def test_no_events_in_the_bundled_snapshot_says_so(make_app: Any) -> None:
 
 
 async def test_conformance_events_each_date_once(settings: Settings) -> None:
-    files = {
-        code: json.loads((CONFORMANCE / f"augsburg_{code}_events.json").read_text()) for code in ("de", "en")
-    }
-    languages = {
-        lang.code: lang
-        for lang in parse_languages(json.loads((CONFORMANCE / "augsburg_languages.json").read_text()))
-    }
+    files = {code: conformance_json(f"augsburg_{code}_events.json") for code in ("de", "en")}
+    languages = {lang.code: lang for lang in parse_languages(conformance_json("augsburg_languages.json"))}
     region = RegionContent(
         "augsburg",
         list(languages.values()),

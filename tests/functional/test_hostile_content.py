@@ -13,10 +13,8 @@ import logging
 import os
 import re
 import shutil
-import subprocess
 import sys
 import time
-import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -49,6 +47,7 @@ from tests.support.hostile import (
     unsafe_in_frame,
 )
 from tests.support.screen import screen_text
+from tests.support.tmux import Tmux
 
 SIZE = (100, 30)
 
@@ -346,53 +345,6 @@ def test_the_frame_check_catches_what_it_looks_for() -> None:
 # -- in a real terminal ----------------------------------------------------------------------------
 
 
-class PrivateTmux:
-    """A tmux server of its own (``-L``), so its clipboard setting touches no other session."""
-
-    def __init__(self, command: list[str], env: dict[str, str], width: int = 100, height: int = 30) -> None:
-        self.socket = f"kiosk-hostile-{uuid.uuid4().hex[:8]}"
-        env_args = [f"{key}={value}" for key, value in env.items()]
-        size = ["-x", str(width), "-y", str(height)]
-        self.tmux("new-session", "-d", "-s", "kiosk", *size, "env", *env_args, *command)
-        # Accept OSC 52 from the pane into tmux's buffers: a leaked clipboard write would show there.
-        self.tmux("set-option", "-s", "set-clipboard", "on")
-        self.tmux("set-option", "-t", "kiosk", "remain-on-exit", "on")
-
-    def tmux(self, *args: str) -> str:
-        done = subprocess.run(["tmux", "-L", self.socket, *args], check=True, capture_output=True, text=True)
-        return done.stdout
-
-    def screen(self) -> str:
-        return self.tmux("capture-pane", "-p", "-t", "kiosk:0")
-
-    def wait_for(self, text: str, timeout: float = 30.0) -> str:
-        deadline = time.monotonic() + timeout
-        screen = ""
-        while time.monotonic() < deadline:
-            screen = self.screen()
-            if text in screen:
-                return screen
-            time.sleep(0.1)
-        raise AssertionError(f"{text!r} did not appear; the screen shows:\n{screen}")
-
-    def press(self, *keys: str) -> None:
-        for key in keys:
-            self.tmux("send-keys", "-t", "kiosk:0", key)
-            time.sleep(0.3)
-
-    def alive(self) -> bool:
-        return self.tmux("list-panes", "-t", "kiosk:0", "-F", "#{pane_dead}").strip() == "0"
-
-    def titles(self) -> str:
-        return self.tmux("list-panes", "-a", "-F", "#{pane_title}")
-
-    def buffers(self) -> str:
-        return self.tmux("list-buffers")
-
-    def close(self) -> None:
-        subprocess.run(["tmux", "-L", self.socket, "kill-server"], check=False, capture_output=True)
-
-
 @pytest.mark.e2e
 @pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed (.ci/run installs it)")
 def test_hostile_pages_in_a_real_terminal(tmp_path: Path) -> None:
@@ -418,10 +370,12 @@ def test_hostile_pages_in_a_real_terminal(tmp_path: Path) -> None:
             "HOME": str(tmp_path),
             "LANG": "C.UTF-8",
         }
-        terminal = PrivateTmux([sys.executable, "-m", "kiosk"], env)
-        try:
+        with Tmux([sys.executable, "-m", "kiosk"], env) as terminal:
+            # Accept OSC 52 from the pane into tmux's buffers: a leaked clipboard write would show there.
+            terminal.tmux("set-option", "-s", "set-clipboard", "on")
             terminal.wait_for("Westerfilde")
-            terminal.press("x", "1")  # Deutsch
+            terminal.press("x")
+            terminal.press("1")  # Deutsch
             terminal.wait_for("Neu beginnen")
             terminal.press("1")
             terminal.wait_for("Angriffe")
@@ -430,7 +384,8 @@ def test_hostile_pages_in_a_real_terminal(tmp_path: Path) -> None:
             terminal.press("2")  # the markup page
             screen = terminal.wait_for("[$accent]$variable[/]")
             assert "[@click=app.quit]Beenden[/]" in screen
-            terminal.press("Escape", "3")  # the page of escape sequences
+            terminal.press("Escape")
+            terminal.press("3")  # the page of escape sequences
             screen = terminal.wait_for("Bildschirm bleibt stehen.")
             time.sleep(1.0)
             screen = terminal.screen()
@@ -440,11 +395,11 @@ def test_hostile_pages_in_a_real_terminal(tmp_path: Path) -> None:
             assert "HACKED" not in terminal.titles()
             assert "klaut" not in terminal.buffers()
             # The same checks see an escape sequence that does reach the terminal.
-            payload = f"printf '\\033]52;c;{OSC52_PAYLOAD}\\a\\033]2;HACKED\\a'; sleep 5"
+            payload = f"printf '\\033]52;c;{OSC52_PAYLOAD}\\a\\033]2;HACKED\\a'; sleep 600"
             terminal.tmux("new-window", "-d", "-t", "kiosk", payload)
-            deadline = time.monotonic() + 5
-            while "klaut" not in terminal.buffers() and time.monotonic() < deadline:
+            deadline = time.monotonic() + 60
+            while time.monotonic() < deadline:
+                if "klaut" in terminal.buffers() and "HACKED" in terminal.titles():
+                    break
                 time.sleep(0.1)
             assert "klaut" in terminal.buffers() and "HACKED" in terminal.titles()
-        finally:
-            terminal.close()

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 from datetime import datetime, time
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -33,11 +31,11 @@ from kiosk.ui.widgets.choices import Choice
 from kiosk.ui.widgets.free_appointments import FreeAppointments
 from kiosk.ui.widgets.text import Prose
 from tests.conftest import MONDAY_MORNING, FakeMonotonic
+from tests.support.conformance import conformance_json
 from tests.support.qr_screen import decode_screen
 from tests.support.screen import screen_text
 from tests.support.zms_server import ZmsServer
 
-CONFORMANCE = Path("/work/shared/conformance/integreat")
 SERVICE, OFFICE = 1063424, 10470
 BOOKING = "https://termine.dortmund.de/#/services/{service_id}/locations/{office_id}"
 
@@ -222,9 +220,8 @@ async def test_hours_for_every_place_in_the_bundled_snapshot(settings: Settings)
 
 
 def conformance_region() -> RegionContent:
-    def read(name: str) -> Any:
-        return json.loads((CONFORMANCE / name).read_text(encoding="utf-8"))
-
+    """The places of the conformance files (the test skips when shared/ is not beside the repository)."""
+    read = conformance_json
     languages = {lang.code: lang for lang in parse_languages(read("augsburg_languages.json"))}
     places = {code: parse_places(read(f"augsburg_{code}_locations.json")) for code in ("de", "en", "ar")}
     places["de"] += parse_places(read("nurnberg_de_locations.json"))
@@ -292,7 +289,7 @@ async def test_next_free_appointment_per_service_with_its_booking_code(
         assert decode_screen(app) == [f"https://termine.dortmund.de/#/services/{SERVICE}/locations/{OFFICE}"]
 
 
-@pytest.mark.parametrize("fault", ["errors", "500", "malformed", "timeout"])
+@pytest.mark.parametrize("fault", ["errors_500", "500", "malformed", "timeout"])
 async def test_when_slots_cannot_be_had_the_screen_says_so_and_works(
     settings: Settings, zms: ZmsServer, fault: str
 ) -> None:

@@ -114,16 +114,19 @@ notifier.send("MAINPID=1", "READY=1")
 notifier.watchdog()
 if mode == "exit":
     sys.exit(3)
+if mode == "killed":
+    os.kill(os.getpid(), signal.SIGKILL)
 while True:
     signal.pause()
 """
 
 # Stands in for cage (and foot): the kiosk is a grandchild of the session, as in production.
+# Like cage 0.1.4, it exits 0 when the kiosk was killed by a signal.
 CAGE_SCRIPT = """
 import os, subprocess, sys
 from pathlib import Path
 Path(sys.argv[1]).write_text(str(os.getpid()))
-sys.exit(subprocess.run(sys.argv[2:]).returncode)
+sys.exit(max(0, subprocess.run(sys.argv[2:]).returncode))
 """
 
 
@@ -230,6 +233,15 @@ def test_when_cage_exits_the_session_ends_with_its_status(session_factory: Calla
     assert messages[2:] == [["READY=1"], ["WATCHDOG=1"], ["STOPPING=1"]]
     assert session.wait() == 3
     assert "exited with status 3" in session.log
+
+
+def test_a_killed_kiosk_is_a_failure_though_cage_exits_0(session_factory: Callable[..., Session]) -> None:
+    session = session_factory(mode="killed")
+    while session.next_message() != ["STOPPING=1"]:
+        pass
+    # systemd must log a failure ("status=1/FAILURE"), not "Deactivated successfully".
+    assert session.wait() == 1
+    assert "exited with status 0" in session.log
 
 
 def test_a_kiosk_ignoring_sigterm_is_killed(session_factory: Callable[..., Session]) -> None:

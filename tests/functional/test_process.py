@@ -20,13 +20,13 @@ import sys
 import termios
 import threading
 import time
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from kiosk.i18n.catalogs import bundled_translations_dir, load_catalog
+from tests.support.tmux import Tmux
 
 REPO = Path(__file__).resolve().parents[2]
 WATCHDOG_USEC = 2_000_000
@@ -147,11 +147,13 @@ class KioskInPty:
         with self._lock:
             return bytes(self._output)
 
-    def wait_for_output(self, text: bytes, timeout: float = 30.0) -> None:
+    def wait_for_output(self, text: bytes, timeout: float = 60.0, since: int = 0) -> int:
+        """Wait until ``text`` is written (at or after byte ``since``); where the output ends then."""
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
-            if text in self.output:
-                return
+            output = self.output
+            if text in output[since:]:
+                return len(output)
             time.sleep(0.05)
         raise AssertionError(f"{text!r} never appeared in the terminal output")
 
@@ -258,80 +260,24 @@ def test_ctrl_f12_and_corner_taps_reach_the_pin_pad_in_a_real_terminal(
 ) -> None:
     kiosk = start_kiosk(started, tmp_path, systemd)
     systemd.wait_for("READY=1")
-    kiosk.wait_for_output("Westerfilder Straße 54".encode())
+    welcome = "Westerfilder Straße 54".encode()
+    shown = kiosk.wait_for_output(welcome)
     kiosk.type(b"\x1b[24;5~")  # Ctrl+F12 as xterm and foot send it
-    time.sleep(0.5)
+    shown = kiosk.wait_for_output(b"PIN", since=shown)  # the PIN pad is up: digits go to it
     kiosk.type(b"135")
-    kiosk.wait_for_output(b"* * *")
+    shown = kiosk.wait_for_output(b"* * *", since=shown)
     kiosk.type(b"\x1b")  # Escape: back to the welcome screen
-    time.sleep(0.5)
+    shown = kiosk.wait_for_output(welcome, since=shown)
     # Five taps on the top-left cell, as SGR mouse reports (1-based: column 1, row 1).
     for _ in range(5):
         kiosk.type(b"\x1b[<0;1;1M\x1b[<0;1;1m")
         time.sleep(0.1)
-    time.sleep(0.5)
+    shown = kiosk.wait_for_output(b"PIN", since=shown)
     kiosk.type(b"2468")
-    kiosk.wait_for_output(b"* * * *")
+    kiosk.wait_for_output(b"* * * *", since=shown)
 
 
 # --- SIGHUP, read off the screen in tmux -----------------------------------------------------------------
-
-
-class TmuxKiosk:
-    """The kiosk in a tmux pane, read with capture-pane."""
-
-    def __init__(self, env: dict[str, str]) -> None:
-        self.name = f"kiosk-process-{uuid.uuid4().hex[:8]}"
-        command = ["env", *(f"{key}={value}" for key, value in env.items()), sys.executable, "-m", "kiosk"]
-        subprocess.run(
-            [
-                "tmux",
-                "new-session",
-                "-d",
-                "-s",
-                self.name,
-                "-x",
-                "100",
-                "-y",
-                "30",
-                "-c",
-                str(REPO),
-                *command,
-            ],
-            check=True,
-        )
-        pid = subprocess.run(
-            ["tmux", "display-message", "-p", "-t", self.name, "#{pane_pid}"],
-            check=True, capture_output=True, text=True,
-        ).stdout  # fmt: skip
-        self.pid = int(pid)  # env replaced itself with python: this is the kiosk
-
-    def screen(self) -> str:
-        return subprocess.run(
-            ["tmux", "capture-pane", "-p", "-t", self.name], check=True, capture_output=True, text=True
-        ).stdout
-
-    def wait_for(self, text: str, timeout: float = 30.0) -> str:
-        deadline = time.monotonic() + timeout
-        screen = ""
-        while time.monotonic() < deadline:
-            screen = self.screen()
-            if text in screen:
-                return screen
-            time.sleep(0.1)
-        raise AssertionError(f"{text!r} did not appear; the screen shows:\n{screen}")
-
-    def close(self) -> None:
-        # The kiosk first, while its terminal still exists (a hung-up terminal would be its SIGHUP).
-        try:
-            os.kill(self.pid, signal.SIGTERM)
-            for _ in range(50):
-                os.kill(self.pid, 0)
-                time.sleep(0.1)
-            os.kill(self.pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
-        subprocess.run(["tmux", "kill-session", "-t", self.name], check=False, capture_output=True)
 
 
 def pid_exists(pid: int) -> bool:
@@ -353,8 +299,7 @@ def test_sighup_reloads_configuration_and_translations_without_restarting(
     before = german.lookup(TAGLINE)
     assert before, "the German catalog translates the welcome screen's tagline"
     env = kiosk_env(tmp_path, systemd, KIOSK_PATHS__TRANSLATIONS_DIR=str(translations))
-    kiosk = TmuxKiosk(env)
-    try:
+    with Tmux([sys.executable, "-m", "kiosk"], env, cwd=REPO) as kiosk:
         kiosk.wait_for(before)
         assert "Westerfilder Straße 54" in kiosk.screen()
         systemd.wait_for("READY=1")
@@ -374,5 +319,3 @@ def test_sighup_reloads_configuration_and_translations_without_restarting(
         assert pid_exists(kiosk.pid), "reloaded in place, not restarted"
         log = (tmp_path / "cache" / "kiosk.log").read_text(encoding="utf-8")
         assert "configuration and translations reloaded" in log
-    finally:
-        kiosk.close()

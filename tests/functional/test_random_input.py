@@ -40,6 +40,7 @@ from kiosk.ui.screens.welcome import WelcomeScreen
 from tests.conftest import MONDAY_MORNING, FakeMonotonic
 from tests.support.keys import burst
 from tests.support.visitor import run_out, walk_away
+from tests.support.waiting import settle
 
 AppFactory = Callable[..., Any]
 SEED = int(os.environ.get("KIOSK_RANDOM_SEED", "20261124"))
@@ -98,6 +99,7 @@ class Storm:
 
     async def walk_away(self) -> None:
         """The visitor leaves: the countdown comes; half the time someone touches a key in time."""
+        await settle(self.pilot, self.app)  # the last touch has been handled before the clock moves on
         self.monotonic.advance(self.app.settings.display.idle_timeout_s + 1)
         self.app.check_visitor_idle()
         await self.pilot.pause()

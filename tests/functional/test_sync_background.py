@@ -19,6 +19,7 @@ from kiosk.store import Store
 from kiosk.sync.loop import Syncer
 from kiosk.sync.status import content_age, content_at_start
 from tests.support.api_server import ApiServer, conformance_routes, free_port_url, sync_settings
+from tests.support.waiting import until
 
 NOW = datetime(2026, 3, 12, 14, 5, tzinfo=BERLIN)
 QUICK = RetryPolicy(attempts=1)
@@ -118,10 +119,7 @@ async def test_the_background_task_refreshes_until_cancelled(settings: Settings,
     handed: list[RegionContent] = []
     syncer = Syncer(settings, store, handed.append, retry=QUICK)
     task = asyncio.create_task(syncer.run())
-    for _ in range(200):
-        if handed:
-            break
-        await asyncio.sleep(0.02)
+    await until(lambda: handed, "the first round hands over the content")
     task.cancel()
     with pytest.raises(asyncio.CancelledError):
         await task

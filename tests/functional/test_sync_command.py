@@ -35,7 +35,7 @@ def test_all_fine_is_exit_0_with_one_line_per_language(
     out, err = capsys.readouterr()
     assert out.splitlines() == [
         "augsburg/de: pages 21, events 1, locations 1",
-        "augsburg/ar: pages 14, events 8, locations 1",
+        "augsburg/ar: pages 14, events 3, locations 1",  # 8 records: one series, two events
     ]
     assert err == ""
 
@@ -52,7 +52,7 @@ def test_a_failed_resource_is_exit_1_and_named(
         "region": "augsburg",
         "languages": {
             "de": {"pages": 21, "events": 1, "locations": 1},
-            "ar": {"pages": 14, "events": 8, "locations": 1},  # the last good events are still there
+            "ar": {"pages": 14, "events": 3, "locations": 1},  # the last good events are still there
         },
         "errors": [{"resource": "ar/events", "error": "not JSON but 'text/html; charset=utf-8'"}],
     }

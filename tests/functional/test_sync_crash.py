@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import random
-import re
 import subprocess
 import sys
 import time
@@ -14,13 +13,12 @@ from pathlib import Path
 import pytest
 
 from kiosk.devtools.generate import GeneratedRegion, generate_region
-from kiosk.store import Store
 from tests.support.api_server import ApiServer
+from tests.support.stored import versions_by_language
 
 REPO = Path(__file__).resolve().parents[2]
 LANGUAGES = ("de", "uk", "ar")
 SIZE = {"pages": 1500, "events": 120, "locations": 60}
-VERSION = re.compile(r"v(\d+)$")
 SYNC = "import sys; from kiosk.cli.sync import sync_command; sys.exit(sync_command(['--once']))"
 
 
@@ -49,33 +47,13 @@ def start_sync(server: ApiServer, state_dir: Path) -> subprocess.Popen[bytes]:
                             stderr=subprocess.DEVNULL)  # fmt: skip
 
 
-def versions_by_language(state_dir: Path) -> dict[str, int]:
-    """Each language's single version; fails if a language is incomplete or mixes two versions."""
-    store = Store.open(state_dir)
-    try:
-        assert store.integrity_ok()
-        found: dict[str, int] = {}
-        for code in LANGUAGES:
-            content = store.load_language("crashstadt", code)
-            assert content is not None, code
-            titles = [p.title for p in content.pages] + [e.title for e in content.events]
-            titles += [p.name for p in content.places]
-            assert (len(content.pages), len(content.events), len(content.places)) == tuple(SIZE.values())
-            marks = {int(VERSION.search(title).group(1)) for title in titles}  # type: ignore[union-attr]
-            assert len(marks) == 1, f"{code} mixes versions {sorted(marks)}"
-            found[code] = marks.pop()
-        return found
-    finally:
-        store.close()
-
-
 def test_killed_syncs_leave_old_or_new_never_mixed(server: ApiServer, tmp_path: Path) -> None:
     state_dir = tmp_path / "state"
     started = time.monotonic()
     first = start_sync(server, state_dir)
     assert first.wait(timeout=120) == 0
     duration = time.monotonic() - started
-    assert versions_by_language(state_dir) == dict.fromkeys(LANGUAGES, 1)
+    assert versions_by_language(state_dir, "crashstadt", LANGUAGES, SIZE) == dict.fromkeys(LANGUAGES, 1)
     rng = random.Random(20260312)
     for version in range(2, 8):
         server.set_routes(region(version).routes)
@@ -83,8 +61,8 @@ def test_killed_syncs_leave_old_or_new_never_mixed(server: ApiServer, tmp_path: 
         time.sleep(rng.uniform(0.1, 1.0) * duration)
         process.kill()
         process.wait(timeout=30)
-        found = versions_by_language(state_dir)
+        found = versions_by_language(state_dir, "crashstadt", LANGUAGES, SIZE)
         assert set(found.values()) <= set(range(1, version + 1))
     # Finally an undisturbed run brings everything to the newest version.
     assert start_sync(server, state_dir).wait(timeout=120) == 0
-    assert versions_by_language(state_dir) == dict.fromkeys(LANGUAGES, 7)
+    assert versions_by_language(state_dir, "crashstadt", LANGUAGES, SIZE) == dict.fromkeys(LANGUAGES, 7)

@@ -148,7 +148,7 @@ async def test_an_unreachable_server_is_one_error_and_one_line(
         assert report.to_json()["errors"] == [
             {"resource": "languages", "error": "cannot connect: connection refused (2 attempts)"}
         ]
-        assert report.languages["ar"] == {"pages": 14, "events": 8, "locations": 1}
+        assert report.languages["ar"] == {"pages": 14, "events": 3, "locations": 1}
     assert len(sync_lines(caplog)) == 1
     assert unchanged(store, before)
     status = content_age(store, "augsburg")

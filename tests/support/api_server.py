@@ -3,7 +3,8 @@
 Routes map a request path (with or without its query) to a JSON body, as in
 ``shared/conformance/integreat/routes.json``: a path with a query is answered from the exact entry
 if there is one, else from the same path without its query; anything else is a 404. Every answer
-carries an ETag and a Last-Modified and honours If-None-Match / If-Modified-Since with a 304.
+carries an ETag and a Last-Modified and honours If-None-Match / If-Modified-Since with a 304; an
+entry may be a :class:`Reply` with another status and headers (the conformance error bodies).
 ``fail(mode, path)`` makes one path (or all) misbehave in one of ``FAULTS`` until ``heal()``.
 """
 
@@ -23,9 +24,10 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from types import TracebackType
 from typing import Literal, Self
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 from kiosk.config import Settings
+from tests.support.conformance import conformance_dir
 
 Fault = Literal[
     "timeout", "reset", "500", "503", "429", "malformed", "truncated", "wrong_shape", "huge",
@@ -55,12 +57,20 @@ def gzip_bomb() -> bytes:
     return _bomb
 
 
+#: Ports held bound (never listening) for the life of the test process, so no other server gets them.
+_REFUSING: list[socket.socket] = []
+
+
 def free_port_url() -> str:
-    """An http:// URL on 127.0.0.1 where nothing listens: connections are refused."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    return f"http://127.0.0.1:{port}"
+    """An http:// URL on 127.0.0.1 where nothing listens: connections are refused.
+
+    The port stays bound without listening, so a server started by a test beside this one (another
+    pytest worker) cannot take it in the meantime.
+    """
+    probe = socket.socket()
+    probe.bind(("127.0.0.1", 0))
+    _REFUSING.append(probe)
+    return f"http://127.0.0.1:{probe.getsockname()[1]}"
 
 
 @dataclass(frozen=True)
@@ -70,11 +80,22 @@ class SeenRequest:
     at: float
 
 
+@dataclass(frozen=True)
+class Reply:
+    """An answer other than a plain 200 JSON body: its status and headers (``Content-Type`` among them)."""
+
+    body: bytes
+    status: int = 200
+    headers: tuple[tuple[str, str], ...] = ()
+
+
 @dataclass
 class _Route:
     body: bytes
     etag: str
     last_modified: str
+    status: int = 200
+    headers: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass
@@ -94,8 +115,16 @@ class ServerState:
     lock: threading.Lock = field(default_factory=threading.Lock)
 
 
-def _route(body: bytes, modified: float) -> _Route:
-    return _Route(body, f'"{hashlib.sha256(body).hexdigest()[:20]}"', formatdate(modified, usegmt=True))
+def _route(answer: bytes | Reply, modified: float) -> _Route:
+    reply = answer if isinstance(answer, Reply) else Reply(answer)
+    body = reply.body
+    return _Route(body, f'"{hashlib.sha256(body).hexdigest()[:20]}"', formatdate(modified, usegmt=True),
+                  reply.status, reply.headers)  # fmt: skip
+
+
+def _same(route: _Route, answer: bytes | Reply) -> bool:
+    reply = answer if isinstance(answer, Reply) else Reply(answer)
+    return (route.body, route.status, route.headers) == (reply.body, reply.status, reply.headers)
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -111,7 +140,9 @@ class _Handler(BaseHTTPRequestHandler):
             state.seen.append(SeenRequest(self.path, dict(self.headers.items()), time.monotonic()))
             plain = urlsplit(self.path).path
             failure = state.failures.get(plain) or state.failures.get(None)
-            route = state.routes.get(self.path) or state.routes.get(plain)
+            # Routes are written as read ("ö"); a client sends them percent-encoded ("%C3%B6").
+            route = next((state.routes[key] for key in (self.path, unquote(self.path), plain, unquote(plain))
+                          if key in state.routes), None)  # fmt: skip
         if failure is not None:
             self._misbehave(failure, route)
         elif route is None:
@@ -121,6 +152,10 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _answer(self, route: _Route) -> None:
         state = self.server.state
+        if route.status != 200:
+            extra = dict(route.headers)
+            self._send(route.status, route.body, extra.pop("Content-Type", "application/json"), extra)
+            return
         headers: dict[str, str] = {}
         if state.validators in ("both", "etag"):
             headers["ETag"] = route.etag
@@ -241,7 +276,7 @@ class _Server(ThreadingHTTPServer):
 class ApiServer:
     """The local Integreat-like server; ``with ApiServer(routes) as server: server.url``."""
 
-    def __init__(self, routes: Mapping[str, bytes] | None = None) -> None:
+    def __init__(self, routes: Mapping[str, bytes | Reply] | None = None) -> None:
         self._server = _Server(("127.0.0.1", 0), _Handler)
         self._server.state = ServerState()
         self.state = self._server.state
@@ -276,15 +311,15 @@ class ApiServer:
                  tb: TracebackType | None) -> None:  # fmt: skip
         self.stop()
 
-    def set_routes(self, routes: Mapping[str, bytes]) -> None:
+    def set_routes(self, routes: Mapping[str, bytes | Reply]) -> None:
         """Serve these bodies from now on; a changed body gets a new ETag and a later Last-Modified."""
         # Last-Modified counts whole seconds: a change must never share the second of the one before.
         modified = self._modified = max(time.time(), getattr(self, "_modified", 0.0) + 1)
         with self.state.lock:
             old = self.state.routes
             self.state.routes = {
-                path: old[path] if path in old and old[path].body == body else _route(body, modified)
-                for path, body in routes.items()
+                path: old[path] if path in old and _same(old[path], answer) else _route(answer, modified)
+                for path, answer in routes.items()
             }
 
     def fail(
@@ -312,25 +347,33 @@ class ApiServer:
             self.state.seen.clear()
 
 
-def read_routes(directory: Path) -> dict[str, bytes]:
-    """Request path -> body, from a directory's ``routes.json``."""
-    table = json.loads((directory / "routes.json").read_text(encoding="utf-8"))
-    return {path: (directory / name).read_bytes() for path, name in table.items()}
+def read_routes(directory: Path, table: str = "routes.json") -> dict[str, bytes]:
+    """Request path -> body of the plain (200) entries of a routes table; see :func:`read_replies`."""
+    replies = read_replies(directory, table)
+    return {path: answer for path, answer in replies.items() if isinstance(answer, bytes)}
+
+
+def read_replies(directory: Path, table: str = "routes.json") -> dict[str, bytes | Reply]:
+    """Request path -> answer, from a routes table: ``"file"`` (relative to the table), or
+    ``{"status", "file" | "body", "headers"}`` for any other answer."""
+    entries = json.loads((directory / table).read_text(encoding="utf-8"))
+    answers: dict[str, bytes | Reply] = {}
+    for path, entry in entries.items():
+        if isinstance(entry, str):
+            answers[path] = (directory / entry).read_bytes()
+            continue
+        body = (directory / entry["file"]).read_bytes() if "file" in entry else entry["body"].encode()
+        headers = tuple(sorted(entry.get("headers", {}).items()))
+        answers[path] = Reply(body, int(entry.get("status", 200)), headers)
+    return answers
 
 
 # -- for the tests of the client and the sync ---------------------------------------------------
 
-SHARED = Path(__file__).resolve().parents[2].parent / "shared"
-CONFORMANCE = SHARED / "conformance" / "integreat"
 
-
-def conformance_routes() -> dict[str, bytes]:
+def conformance_routes(name: str = "integreat") -> dict[str, bytes]:
     """The conformance files by route; skips the test when ``shared/`` is not beside the repository."""
-    import pytest
-
-    if not (CONFORMANCE / "routes.json").is_file():
-        pytest.skip(f"conformance files not found at {CONFORMANCE} (a checkout of shared/ beside the repo)")
-    return read_routes(CONFORMANCE)
+    return read_routes(conformance_dir(name))
 
 
 def sync_settings(

@@ -15,6 +15,8 @@ from textual.app import App
 from textual.keys import REPLACED_KEYS, _character_to_key, _get_unicode_name_from_key
 from textual.pilot import Pilot
 
+from tests.support.waiting import settle
+
 
 def key_event(key: str) -> events.Key:
     """The event Pilot would send for ``key`` (a Textual key name or a single character)."""
@@ -33,5 +35,4 @@ async def burst(pilot: Pilot[None], app: App[Any], keys: Iterable[str]) -> None:
     assert driver is not None, "the app is not running"
     for key in keys:
         driver.send_message(key_event(key))
-    await pilot.pause()
-    await pilot.pause()
+    await settle(pilot, app)

@@ -7,6 +7,7 @@ from typing import Any
 from textual.app import App
 
 from kiosk.ui.widgets.choices import Choice
+from kiosk.ui.widgets.page_text import PageText
 from kiosk.ui.widgets.text import Prose
 
 #: Keys from the home screen to each kind of visitor screen (the language picker is F2).
@@ -30,4 +31,6 @@ def screen_text(app: App[Any]) -> str:
             parts.append(widget.text.plain if hasattr(widget.text, "plain") else str(widget.text))
         elif isinstance(widget, Choice):
             parts.append(widget.text)
+        elif isinstance(widget, PageText):
+            parts.extend(paragraph.text.plain for paragraph in widget.paragraphs)
     return "\n".join(parts)

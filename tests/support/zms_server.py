@@ -1,10 +1,13 @@
 """A fake ZMS citizen API on 127.0.0.1, in a thread: the published answer shapes, and faults on request.
 
-It knows which times are free for which (service, office) and answers the four availability routes
-and ``offices-and-services/`` from that, as zmscitizenapi does: bare objects (or ``{meta, data}``
-with ``wrapped=True``), ``{errors: [...]}`` refusals with the API's error codes. ``by_office=False``
-plays an older deployment without the ``-by-office`` routes. ``fail(mode, route)`` makes one route
-(or all) misbehave until ``heal()``.
+It knows which times are free for which (service, office) and answers ``offices-and-services/`` and
+the availability routes of one release from that, as zmscitizenapi does: bare objects (or
+``{meta, data}`` with ``wrapped=True``), ``{errors: [...]}`` refusals with the API's error codes.
+``release``: "muc47" has only ``available-calendar/`` (the four older routes answer ``notFound``, as
+since muc46), "muc45" (the default) the four routes and the ``notFound`` catch-all, "muc20" the two
+plain routes and an HTML 404 for the rest (``by_office=False`` says the same). Offices in
+``captcha_offices`` say so in ``offices-and-services/`` and refuse availability without a token.
+``fail(mode, route)`` makes one route (or all) misbehave until ``heal()``.
 """
 
 from __future__ import annotations
@@ -35,6 +38,9 @@ BAD_COMBINATION = zms_error(
 )
 CAPTCHA = zms_error("captchaVerificationFailed", "Captcha verification failed.", 400)
 INTERNAL = zms_error("internalError", "An internal error occurred. Please try again later.", 500)
+NOT_FOUND = zms_error("notFound", "Endpoint not found.", 404)
+CAPTCHA_MISSING = zms_error("captchaMissing", "Missing captcha token.", 400)
+Release = Literal["muc47", "muc45", "muc20"]
 
 
 @dataclass
@@ -42,7 +48,8 @@ class ZmsState:
     free: dict[tuple[int, int], list[datetime]]
     services: dict[int, str]
     offices: dict[int, str]
-    by_office: bool = True
+    release: Release = "muc45"
+    captcha_offices: frozenset[int] = frozenset()
     wrapped: bool = False
     failures: dict[str | None, Fault] = field(default_factory=dict)
     seen: list[str] = field(default_factory=list)
@@ -69,6 +76,8 @@ class _Handler(BaseHTTPRequestHandler):
             self._misbehave(failure)
             return
         status, payload = self._answer(state, route, query)
+        if payload is None and state.release != "muc20":
+            status, payload = 404, NOT_FOUND  # the JSON catch-all for unknown routes, since muc23
         if payload is None:
             self._send(status, b"<html><body><h1>404 Not Found</h1></body></html>", "text/html")
             return
@@ -80,7 +89,13 @@ class _Handler(BaseHTTPRequestHandler):
         if route == "offices-and-services":
             return 200, {
                 "offices": [
-                    {"id": i, "name": n, "address": {"city": "Dortmund"}} for i, n in state.offices.items()
+                    {
+                        "id": i,
+                        "name": n,
+                        "address": {"city": "Dortmund"},
+                        "scope": {"id": i, "captchaActivatedRequired": i in state.captcha_offices},
+                    }
+                    for i, n in state.offices.items()
                 ],
                 "services": [
                     {"id": i, "name": n, "maxQuantity": 1, "combinable": None}
@@ -88,8 +103,10 @@ class _Handler(BaseHTTPRequestHandler):
                 ],
                 "relations": [{"officeId": o, "serviceId": s, "slots": 1} for s, o in state.free],
             }
+        if route == "available-calendar":
+            return self._calendar(state, query) if state.release == "muc47" else (404, None)
         by_office = route.endswith("-by-office")
-        if by_office and not state.by_office:
+        if state.release == "muc47" or (by_office and state.release == "muc20"):
             return 404, None
         base = route.removesuffix("-by-office")
         if base not in ("available-days", "available-appointments"):
@@ -98,6 +115,8 @@ class _Handler(BaseHTTPRequestHandler):
             key = (int(query["serviceId"]), int(query["officeId"]))
         except (KeyError, ValueError):
             return 400, zms_error("invalidRequest", "Invalid request.", 400)
+        if key[1] in state.captcha_offices:
+            return 400, CAPTCHA_MISSING
         if key not in state.free:
             return 400, BAD_COMBINATION
         times = sorted(state.free[key])
@@ -118,6 +137,32 @@ class _Handler(BaseHTTPRequestHandler):
         if by_office:
             return 200, {"offices": [{"officeId": key[1], "appointments": stamps}]}
         return 200, {"appointmentTimestamps": stamps}
+
+    def _calendar(self, state: ZmsState, query: Mapping[str, str]) -> tuple[int, Any]:
+        """``available-calendar/`` as since muc46: plural CSV parameters, every day with its times."""
+        try:
+            office, service = int(query["officeIds"]), int(query["serviceIds"])
+            start, end = date.fromisoformat(query["startDate"]), date.fromisoformat(query["endDate"])
+        except (KeyError, ValueError):
+            return 400, zms_error("invalidRequest", "Invalid request.", 400)
+        if office in state.captcha_offices:
+            return 400, CAPTCHA_MISSING
+        if (service, office) not in state.free:
+            return 400, BAD_COMBINATION
+        by_day: dict[date, list[int]] = {}
+        for moment in sorted(state.free[(service, office)]):
+            day = moment.astimezone(BERLIN).date()
+            if start <= day <= end:
+                by_day.setdefault(day, []).append(int(moment.timestamp()))
+        return 200, {
+            "startDate": start.isoformat(),
+            "endDate": end.isoformat(),
+            "availableDays": [
+                {"date": d.isoformat(), "providerIDs": str(office),
+                 "offices": [{"officeId": str(office), "appointments": stamps}]}
+                for d, stamps in sorted(by_day.items())
+            ],
+        }  # fmt: skip
 
     def _misbehave(self, mode: Fault) -> None:
         if mode == "timeout":
@@ -160,13 +205,16 @@ class ZmsServer:
         offices: Mapping[int, str] | None = None,
         *,
         by_office: bool = True,
+        release: Release = "muc45",
+        captcha_offices: frozenset[int] = frozenset(),
         wrapped: bool = False,
     ) -> None:
         self.state = ZmsState(
             {key: list(times) for key, times in free.items()},
             dict(services or {}),
             dict(offices or {}),
-            by_office=by_office,
+            release=release if by_office else "muc20",
+            captcha_offices=captcha_offices,
             wrapped=wrapped,
         )
         self._server = _Server(self.state)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import re
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -12,9 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from kiosk.content.html import Block, Document, Span, html_to_document, html_to_text
-
-# The repository's checkout has shared/ beside it (here and in CI).
-CONFORMANCE = Path(__file__).resolve().parents[3] / "shared" / "conformance" / "integreat"
+from tests.support.conformance import CONFORMANCE, needs_conformance
 
 ENTITY = re.compile(r"&(#\d+|#x[0-9a-fA-F]+|[A-Za-z][A-Za-z0-9]*);")
 TAG = re.compile(r"<\s*/?\s*[A-Za-z]")
@@ -223,6 +220,7 @@ def test_any_tag_soup_gives_clean_blocks(markup: str) -> None:
 
 
 def conformance_contents() -> list[tuple[str, Any, str]]:
+    """Every record with HTML content in the conformance files (none when they are missing)."""
     found = []
     for path in sorted(CONFORMANCE.glob("*.json")):
         data = json.loads(path.read_text(encoding="utf-8"))
@@ -232,10 +230,12 @@ def conformance_contents() -> list[tuple[str, Any, str]]:
     return found
 
 
+@needs_conformance
 def test_conformance_files_have_content_to_convert() -> None:
     assert len(conformance_contents()) > 60
 
 
+@needs_conformance
 @pytest.mark.parametrize(("name", "record_id", "content"), conformance_contents())
 def test_every_conformance_page_converts_to_clean_text(name: str, record_id: Any, content: str) -> None:
     text = html_to_text(content)

@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import copy
-import json
 import logging
 from datetime import datetime, time
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -14,6 +12,7 @@ import pytest
 from kiosk.clock import BERLIN
 from kiosk.content.models import DayHours, TimeSlot
 from kiosk.content.pages import PageTree
+from kiosk.content.recurrence import occurrences
 from kiosk.sources.integreat.schema import (
     SchemaError,
     parse_events,
@@ -23,12 +22,12 @@ from kiosk.sources.integreat.schema import (
     parse_places,
     parse_region,
 )
-
-CONFORMANCE = Path(__file__).resolve().parents[3] / "shared" / "conformance" / "integreat"
+from tests.support.conformance import conformance_dir, conformance_json
 
 
 def load(name: str) -> Any:
-    return json.loads((CONFORMANCE / name).read_text(encoding="utf-8"))
+    """A conformance file, parsed; the test skips when shared/ is not beside the repository."""
+    return conformance_json(name)
 
 
 # -- languages and region ----------------------------------------------------------------------
@@ -181,7 +180,7 @@ def test_wrong_shape_raises_schema_error(data: Any) -> None:
 
 
 def test_raw_json_bytes_are_read_too() -> None:
-    raw = (CONFORMANCE / "augsburg_de_pages.json").read_bytes()
+    raw = (conformance_dir() / "augsburg_de_pages.json").read_bytes()
     assert parse_pages(raw) == parse_pages(load("augsburg_de_pages.json"))
     assert parse_pages([]) == []
     with pytest.raises(SchemaError):
@@ -206,18 +205,20 @@ def test_oldest_schema_parent_as_plain_id_and_missing_ids() -> None:
 
 
 @pytest.mark.parametrize(
-    ("name", "count"),
+    ("name", "records", "count"),
     [
-        ("augsburg_de_events.json", 8),
-        ("augsburg_en_events.json", 8),
-        ("augsburg_ar_events.json", 8),
-        ("augsburg_de_events_combine_recurring.json", 1),
-        ("nurnberg_de_events.json", 6),
+        # Six records of one series (as the API lists it without combine_recurring), and two events.
+        ("augsburg_de_events.json", 8, 3),
+        ("augsburg_en_events.json", 8, 3),
+        ("augsburg_ar_events.json", 8, 3),
+        ("augsburg_de_events_combine_recurring.json", 1, 1),
+        ("nurnberg_de_events.json", 6, 1),
     ],
 )
-def test_every_event_of_each_file_is_read(name: str, count: int) -> None:
-    events = parse_events(load(name))
-    assert len(events) == count
+def test_every_event_of_each_file_is_read_one_series_as_one(name: str, records: int, count: int) -> None:
+    raw = load(name)
+    events = parse_events(raw)
+    assert len(raw) == records and len(events) == count
     for event in events:
         assert event.title and event.start.tzinfo is not None and event.end >= event.start
 
@@ -233,13 +234,16 @@ def test_event_dates_recurrence_and_series_id() -> None:
         "DTSTART:20300101T120000\nRRULE:FREQ=WEEKLY;INTERVAL=2;UNTIL=20310101T235959;BYDAY=TU,TH"
     )
     assert first.place_name == "" and first.address.one_line() == ""
-    assert [e.start.day for e in events[:6]] == [1, 3, 15, 17, 29, 31]
-    lasting = events[7]
+    # The six records were six dates of one series; the series names them all, once each.
+    january = occurrences([first], datetime(2030, 1, 1, tzinfo=BERLIN), datetime(2030, 2, 1, tzinfo=BERLIN))
+    assert [o.start.day for o in january] == [1, 3, 15, 17, 29, 31]
+    assert first.path == "/augsburg/de/events/test-veranstaltung/"  # the series, not one of its dates
+    lasting = events[2]
     assert (lasting.title, lasting.recurrence_rule) == ("Dauerveranstaltung", None)
     assert lasting.end == datetime(2030, 12, 31, 15, 0, tzinfo=BERLIN)
     # The series keeps one id in every language, even where the translation record has none.
     english = parse_events(load("augsburg_en_events.json"))
-    assert [e.id for e in english] == [e.id for e in events] == [1] * 6 + [3, 4]
+    assert [e.id for e in english] == [e.id for e in events] == [1, 3, 4]
 
 
 def test_event_venue_with_address_and_coordinates() -> None:

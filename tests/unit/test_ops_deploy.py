@@ -77,3 +77,21 @@ def test_the_polkit_rule_allows_only_restart_and_reload_of_the_kiosk() -> None:
     assert 'action.lookup("unit") === "kiosk.service"' in rule
     assert 'subject.isInGroup("kiosk-staff")' in rule
     assert set(re.findall(r'verb === "(\w+)"', rule)) == {"restart", "reload"}
+
+
+@pytest.mark.parametrize(
+    ("installed", "source"),
+    [
+        ("/etc/kiosk/kiosk.toml", "kiosk.toml"),
+        ("/etc/kiosk/foot.ini", "foot.ini"),
+        ("/etc/polkit-1/rules.d/50-kiosk-staff.rules", "50-kiosk-staff.rules"),
+        ("/etc/systemd/logind.conf.d/kiosk.conf", "logind-kiosk.conf"),
+    ],
+)
+def test_the_page_shows_exactly_what_install_sh_installs(installed: str, source: str) -> None:
+    assert pasted_file(installed) == (ROOT / "deploy" / source).read_text(encoding="utf-8")
+    assert f'"$SRC/deploy/{source}"' in (ROOT / "deploy" / "install.sh").read_text(encoding="utf-8")
+
+
+def test_the_page_runs_the_install_script() -> None:
+    assert "sudo /opt/kiosk/src/deploy/install.sh" in DEPLOY.read_text(encoding="utf-8")

@@ -6,6 +6,7 @@ import getpass
 import logging
 import os
 import stat
+import tomllib
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -248,6 +249,24 @@ def test_set_pin_will_not_guess_at_an_unusual_layout(tmp_path: Path) -> None:
     assert status == 1
     assert "by hand" in said[-1]
     assert path.read_text(encoding="utf-8") == 'staff.pin_hash = "scrypt$1$1$1$a$b"\n'
+
+
+def test_set_pin_replaces_the_hash_in_an_inline_staff_table(tmp_path: Path) -> None:
+    path = tmp_path / "kiosk.toml"
+    path.write_text('staff = { pin_hash = "scrypt$1$1$1$a$b" }  # inline\n[api]\ntimeout_s = 5\n', "utf-8")
+    assert run_set_pin(path, PIN, PIN)[0] == 0
+    text = path.read_text(encoding="utf-8")
+    assert text.startswith('staff = { pin_hash = "scrypt$16384$') and "}  # inline\n" in text
+    assert text.endswith("[api]\ntimeout_s = 5\n")
+    assert verify_pin(PIN, tomllib.loads(text)["staff"]["pin_hash"])
+
+
+def test_set_pin_will_not_guess_at_an_array_of_staff_tables(tmp_path: Path) -> None:
+    path = tmp_path / "kiosk.toml"
+    path.write_text('[[staff]]\npin_hash = "a"\n', encoding="utf-8")
+    status, _, said = run_set_pin(path, PIN, PIN)
+    assert status == 1 and "by hand" in said[-1]
+    assert path.read_text(encoding="utf-8") == '[[staff]]\npin_hash = "a"\n'
 
 
 def test_set_pin_cancelled_with_ctrl_d(tmp_path: Path) -> None:

@@ -88,14 +88,35 @@ def test_programs_are_absolute_paths(unit: Unit) -> None:
     start = unit["Service"]["ExecStart"][0].split()
     assert start[:3] == ["/opt/kiosk/venv/bin/python", "-m", "kiosk.ops.session"]
     assert importlib.util.find_spec("kiosk.ops.session") is not None
-    # cage runs foot runs the kiosk, all by absolute path (PATH is minimal under systemd)
+    assert importlib.util.find_spec("kiosk.ops.terminal") is not None
+    # cage runs (the font-size step that becomes) foot runs the kiosk, all by absolute path (PATH is
+    # minimal under systemd)
     assert [word for word in start if word.startswith("/")] == [
         "/opt/kiosk/venv/bin/python",
         "/usr/bin/cage",
+        "/opt/kiosk/venv/bin/python",
         "/usr/bin/foot",
         "/opt/kiosk/venv/bin/kiosk",
     ]
+    assert start[start.index("/usr/bin/cage") + 1 :][:4] == [
+        "--",
+        "/opt/kiosk/venv/bin/python",
+        "-m",
+        "kiosk.ops.terminal",
+    ]
     assert "--config=/etc/kiosk/foot.ini" in start
+
+
+def test_cage_without_server_side_decorations(unit: Unit) -> None:
+    # cage 0.1.4 -d: foot stays at 700x500 and nothing is drawn until the first touch (issue 20).
+    start = unit["Service"]["ExecStart"][0].split()
+    assert start[start.index("/usr/bin/cage") + 1] == "--"
+
+
+def test_a_reload_does_not_touch_the_terminal(unit: Unit) -> None:
+    # systemd applies these to ExecReload's kill too: tty1 hung up (a second SIGHUP) and reset (black).
+    for key in ("TTYReset", "TTYVHangup", "TTYVTDisallocate"):
+        assert key not in unit["Service"], key
 
 
 def test_notify_watchdog_and_reload_go_through_the_session(unit: Unit) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from kiosk.ops.session import main, relayed_assignments, session_environment
+from kiosk.ops.session import main, relayed_assignments, session_environment, unasked_end_status
 
 
 def test_only_status_keys_reach_systemd() -> None:
@@ -50,3 +50,9 @@ def test_a_command_is_required(capsys: pytest.CaptureFixture[str]) -> None:
         main(["--"])
     assert exit_info.value.code == 2
     assert "a command to run is required" in capsys.readouterr().err
+
+
+def test_an_end_nobody_asked_for_is_never_reported_as_success() -> None:
+    assert unasked_end_status(0) == 1  # cage 0.1.4 after the kiosk was killed
+    assert unasked_end_status(3) == 3
+    assert unasked_end_status(-9) == 137  # cage itself killed

@@ -202,7 +202,7 @@ class TestBadRules:
             "RRULE:FREQ=WEEKLY;COUNT=-1",
             "RRULE:FREQ=WEEKLY;UNTIL=tomorrow",
             "RRULE:FREQ=YEARLY;BYYEARDAY=400",
-            "RDATE:20260601T090000",
+            "EXRULE:FREQ=WEEKLY",
         ],
     )
     def test_malformed_rule_shows_the_event_once_and_logs_once(

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 from datetime import datetime
-from pathlib import Path
 
 import pytest
 
@@ -19,8 +18,8 @@ from kiosk.search import Found, SearchIndex, visitor_results
 from kiosk.sources.integreat.schema import parse_events, parse_languages, parse_pages, parse_places
 from kiosk.sources.snapshot import load_snapshot
 from tests.conftest import MONDAY_MORNING
+from tests.support.conformance import conformance_dir
 
-CONFORMANCE = Path(__file__).resolve().parents[3] / "shared" / "conformance" / "integreat"
 TOP = 3
 
 SNAPSHOT_QUERIES = [
@@ -104,13 +103,14 @@ CONFORMANCE_QUERIES = [
 
 
 def conformance_content() -> RegionContent:
-    """The Augsburg test region of the Integreat CMS, through the kiosk's own parsers."""
-    languages = parse_languages(json.loads((CONFORMANCE / "augsburg_languages.json").read_text("utf-8")))
+    """The Augsburg test region of the Integreat CMS, through the kiosk's own parsers (skips without it)."""
+    conformance = conformance_dir()
+    languages = parse_languages(json.loads((conformance / "augsburg_languages.json").read_text("utf-8")))
     by_language = {}
     for language in languages:
         parsed: dict[str, list] = {}  # type: ignore[type-arg]
         for name, parse in (("pages", parse_pages), ("events", parse_events), ("locations", parse_places)):
-            path = CONFORMANCE / f"augsburg_{language.code}_{name}.json"
+            path = conformance / f"augsburg_{language.code}_{name}.json"
             parsed[name] = parse(json.loads(path.read_text("utf-8"))) if path.exists() else []
         by_language[language.code] = LanguageContent(
             language, parsed["pages"], parsed["events"], parsed["locations"]

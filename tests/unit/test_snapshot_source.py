@@ -14,8 +14,7 @@ import pytest
 
 from kiosk.content.pages import PageTree
 from kiosk.sources.snapshot import SnapshotError, load_snapshot
-
-CONFORMANCE = Path(__file__).resolve().parents[3] / "shared" / "conformance" / "integreat"
+from tests.support.conformance import conformance_dir
 
 
 def write(path: Path, data: Any) -> None:
@@ -26,15 +25,16 @@ def write(path: Path, data: Any) -> None:
 @pytest.fixture
 def snapshot(tmp_path: Path) -> Path:
     """A small snapshot made of real CMS responses: de, en, ar with content, fa without a folder."""
+    conformance = conformance_dir()
     write(tmp_path / "manifest.json", {"region": "augsburg", "created": "2026-11-20T08:30:00+01:00"})
-    shutil.copy(CONFORMANCE / "augsburg_languages.json", tmp_path / "languages.json")
+    shutil.copy(conformance / "augsburg_languages.json", tmp_path / "languages.json")
     for code in ("de", "ar"):
         (tmp_path / code).mkdir()
-        shutil.copy(CONFORMANCE / f"augsburg_{code}_pages.json", tmp_path / code / "pages.json")
+        shutil.copy(conformance / f"augsburg_{code}_pages.json", tmp_path / code / "pages.json")
     for code in ("de", "en", "ar"):
         (tmp_path / code).mkdir(exist_ok=True)
-        shutil.copy(CONFORMANCE / f"augsburg_{code}_events.json", tmp_path / code / "events.json")
-        shutil.copy(CONFORMANCE / f"augsburg_{code}_locations.json", tmp_path / code / "locations.json")
+        shutil.copy(conformance / f"augsburg_{code}_events.json", tmp_path / code / "events.json")
+        shutil.copy(conformance / f"augsburg_{code}_locations.json", tmp_path / code / "locations.json")
     return tmp_path
 
 
@@ -47,9 +47,9 @@ def test_a_snapshot_reads_like_the_api(snapshot: Path, caplog: pytest.LogCapture
     assert "fa" in caplog.text
     de = content.get("de")
     assert de is not None
-    assert (len(de.pages), len(de.events), len(de.places)) == (21, 8, 1)
+    assert (len(de.pages), len(de.events), len(de.places)) == (21, 3, 1)  # 8 event records: 1 series + 2
     english = content.get("en")
-    assert english is not None and len(english.pages) == 0 and len(english.events) == 8  # missing = empty
+    assert english is not None and len(english.pages) == 0 and len(english.events) == 3  # missing = empty
     arabic = content.get("ar")
     assert arabic is not None and arabic.language.direction == "rtl"
     assert [p.id for p in PageTree(arabic.pages).breadcrumbs(38)] == [43, 46, 38]

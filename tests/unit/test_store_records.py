@@ -15,11 +15,10 @@ from kiosk.sources.integreat.records import pages_from_records, records_json
 from kiosk.sources.integreat.schema import parse_events, parse_languages, parse_pages, parse_places
 from kiosk.sources.snapshot import DEFAULT_DIRECTORY
 from kiosk.store import Store
+from tests.support.conformance import conformance_dir
 from tests.support.hostile import REGION as HOSTILE
 from tests.support.hostile import hostile_region
 
-SHARED = Path(__file__).resolve().parents[2].parent / "shared"
-CONFORMANCE = SHARED / "conformance" / "integreat"
 PARSERS: dict[str, Callable[[Any], list[Any]]] = {
     "pages": parse_pages, "events": parse_events, "locations": parse_places, "languages": parse_languages,
 }  # fmt: skip
@@ -56,9 +55,7 @@ def round_trip(kind: str, data: Any) -> tuple[list[Any], list[Any]]:
 
 @pytest.mark.parametrize(("name", "kind"), FILES.items())
 def test_every_conformance_file_reads_back_the_same(name: str, kind: str) -> None:
-    if not CONFORMANCE.is_dir():
-        pytest.skip(f"conformance files not found at {CONFORMANCE} (shared/ must sit beside the repo)")
-    accepted, again = round_trip(kind, json.loads((CONFORMANCE / name).read_text(encoding="utf-8")))
+    accepted, again = round_trip(kind, json.loads((conformance_dir() / name).read_text(encoding="utf-8")))
     assert accepted and again == accepted
 
 
@@ -103,13 +100,12 @@ def test_parents_and_synthetic_ids_survive() -> None:
 
 
 def test_events_and_places_keep_times_hours_and_contacts() -> None:
-    if not CONFORMANCE.is_dir():
-        pytest.skip(f"conformance files not found at {CONFORMANCE}")
-    _, events = round_trip("events", json.loads((CONFORMANCE / "nurnberg_de_events.json").read_bytes()))
+    conformance = conformance_dir()
+    _, events = round_trip("events", json.loads((conformance / "nurnberg_de_events.json").read_bytes()))
     event = events[0]
     assert isinstance(event, Event)
     assert event.place_name == "Test-Ort" and event.start.utcoffset() is not None
-    data = json.loads((CONFORMANCE / "augsburg_de_locations.json").read_bytes())
+    data = json.loads((conformance / "augsburg_de_locations.json").read_bytes())
     data[0]["contacts"] = [{"name": "Empfang", "email": "info@x.de", "phone_number": "0231 0"}]
     _, places = round_trip("locations", data)
     place = places[0]

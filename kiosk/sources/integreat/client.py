@@ -204,6 +204,13 @@ class IntegreatClient:
     async def locations(self, language: str, validators: Validators | None = None) -> Fetched:
         return await self.get(f"{self.region}/{language}/locations/", validators)
 
+    async def location_categories(self, language: str, validators: Validators | None = None) -> Fetched:
+        """The kinds of places; a server without them (404, older CMS versions) answers an empty list."""
+        try:
+            return await self.get(f"{self.region}/{language}/location-categories/", validators)
+        except NotFound:
+            return Fetched(b"[]", Validators())
+
     async def get(self, path: str, validators: Validators | None = None) -> Fetched:
         """GET ``{base}/api/v3/{path}`` with retries; raises :class:`FetchError` with a calm message."""
         url = f"{self.base_url}/api/v3/{path}"

@@ -25,6 +25,7 @@ from kiosk.content.models import (
     OpeningHours,
     Page,
     Place,
+    PlaceCategory,
     Translation,
 )
 
@@ -143,9 +144,11 @@ def event_record(event: Event) -> dict[str, Any]:
             "start": event.start.isoformat(),
             "end": event.end.isoformat(),
             "all_day": event.all_day,
+            "only_weekdays": event.only_weekdays,
         },
         "recurrence_rule": event.recurrence_rule,
         "location": _location(event.address, None, event.place_name),
+        "meeting_url": event.meeting_url,
     }
 
 
@@ -170,7 +173,19 @@ def _contact(contact: Contact) -> dict[str, Any]:
         "phone_number": contact.phone,
         "mobile_number": contact.mobile,
         "website": contact.website,
+        "opening_hours": _hours(contact.opening_hours),
+        "appointment_url": contact.appointment_url,
     }
+
+
+def _category(place: Place) -> dict[str, Any] | str:
+    if place.category_id is None:
+        return _text(place.category)
+    return {"id": place.category_id, "name": _text(place.category)}
+
+
+def category_record(category: PlaceCategory) -> dict[str, Any]:
+    return {"id": category.id, "name": _text(category.name)}
 
 
 def place_record(place: Place) -> dict[str, Any]:
@@ -181,7 +196,7 @@ def place_record(place: Place) -> dict[str, Any]:
         "title": _text(place.name),
         "content": place.description_html,
         "excerpt": _text(place.excerpt),
-        "category": _text(place.category),
+        "category": _category(place),
         "location": _location(place.address, place.id, place.name),
         "opening_hours": _hours(place.opening_hours),
         "temporarily_closed": place.temporarily_closed,
@@ -190,10 +205,16 @@ def place_record(place: Place) -> dict[str, Any]:
         "website": place.website,
         "email": place.email,
         "phone_number": place.phone,
+        "barrier_free": place.barrier_free,
+        "organization": (
+            None
+            if place.organization is None
+            else {"name": _text(place.organization.name), "website": place.organization.website}
+        ),
     }
 
 
-def records_json(records: Iterable[Page | Event | Place | Language]) -> str:
+def records_json(records: Iterable[Page | Event | Place | PlaceCategory | Language]) -> str:
     """The records as one compact JSON array in the API's shape."""
     out: list[dict[str, Any]] = []
     for record in records:
@@ -203,9 +224,18 @@ def records_json(records: Iterable[Page | Event | Place | Language]) -> str:
             out.append(event_record(record))
         elif isinstance(record, Place):
             out.append(place_record(record))
+        elif isinstance(record, PlaceCategory):
+            out.append(category_record(record))
         else:
             out.append(language_record(record))
     return json.dumps(out, ensure_ascii=False, separators=(",", ":"))
 
 
-__all__ = ["event_record", "language_record", "page_record", "place_record", "records_json"]
+__all__ = [
+    "category_record",
+    "event_record",
+    "language_record",
+    "page_record",
+    "place_record",
+    "records_json",
+]

@@ -34,6 +34,8 @@ def _or_none(value: Any, handler: ValidatorFunctionWrapHandler) -> Any:
 LenientDatetime = Annotated[datetime | None, WrapValidator(_or_none)]
 LenientFloat = Annotated[float | None, WrapValidator(_or_none)]
 LenientStr = Annotated[str | None, WrapValidator(_or_none)]
+LenientBool = Annotated[bool | None, WrapValidator(_or_none)]
+LenientInt = Annotated[int | None, WrapValidator(_or_none)]
 
 
 class _Wire(BaseModel):
@@ -99,6 +101,9 @@ class EventTimesWire(_Wire):
     end_time: Annotated[time | None, WrapValidator(_or_none)] = None
     all_day: bool = False
     timezone: LenientStr = None
+    only_weekdays: LenientBool = None
+    #: Ties the occurrences of a series together when the API sends each as its own record.
+    recurrence_id: LenientInt = None
 
 
 class EventWire(_ContentWire):
@@ -106,15 +111,22 @@ class EventWire(_ContentWire):
     event: EventTimesWire
     location: LocationWire | None = None
     recurrence_rule: LenientStr = None
+    meeting_url: LenientStr = None
 
 
 class CategoryWire(_Wire):
+    id: LenientInt = None
     name: LenientStr = None
+
+
+class OrganizationWire(_Wire):
+    name: LenientStr = None
+    website: LenientStr = None
 
 
 class PlaceWire(_ContentWire):
     location: LocationWire | None = None
-    category: CategoryWire | str | None = None
+    category: Annotated[CategoryWire | str | None, WrapValidator(_or_none)] = None
     temporarily_closed: Annotated[bool | None, WrapValidator(_or_none)] = None
     opening_hours: list[Any] | None = None
     appointment_url: LenientStr = None
@@ -122,6 +134,8 @@ class PlaceWire(_ContentWire):
     email: LenientStr = None
     phone_number: LenientStr = None
     contacts: list[Any] | None = None
+    barrier_free: LenientBool = None
+    organization: Annotated[OrganizationWire | None, WrapValidator(_or_none)] = None
 
 
 W = TypeVar("W", bound=_Wire)

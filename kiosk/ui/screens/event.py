@@ -88,10 +88,18 @@ class EventScreen(KioskScreen):
 
     def codes(self) -> list[Code]:
         ical = calendar_text(self.occurrence, self.kiosk.link_policy.max_length, self.code_room())
-        return [
-            Code(ical, _("Add to your calendar"), _("Calendar"), "vevent", payload="vevent"),
-            Code(self.occurrence.event.url, _("Event page"), _("Event page"), "event"),
-        ]
+        codes = [Code(ical, _("Add to your calendar"), _("Calendar"), "vevent", payload="vevent")]
+        if self.meeting_code():
+            codes.append(
+                Code(self.occurrence.event.meeting_url, _("Meeting link"), _("Meeting link"), "meeting")
+            )
+        codes.append(Code(self.occurrence.event.url, _("Event page"), _("Event page"), "event"))
+        return codes
+
+    def meeting_code(self) -> bool:
+        """Whether the online event's meeting link may become a code (the link policy decides)."""
+        link = self.occurrence.event.meeting_url
+        return bool(link) and self.kiosk.link_policy.qr_target(link) is not None
 
     def compose_body(self) -> ComposeResult:
         event = self.occurrence.event
@@ -99,9 +107,18 @@ class EventScreen(KioskScreen):
         with Horizontal(id="page-layout"):
             with VerticalScroll(id="body", can_focus=True):
                 yield Prose(Text(when(self.occurrence), style="bold"), classes="when")
+                if event.only_weekdays:
+                    yield Prose(_("Monday to Friday only"), classes="weekdays")
                 where = " · ".join(p for p in (event.place_name, event.address.one_line()) if p)
                 if where:
                     yield Prose(where, classes="address")
+                if event.meeting_url:
+                    online = (
+                        _("Online: scan the code for the meeting link.")
+                        if self.meeting_code()
+                        else _("Online. Please ask at the office for the meeting link.")
+                    )
+                    yield Prose(Text(online, style="bold"), classes="online")
                 yield Prose(
                     _("Scan the code with your phone's camera to add this date to your calendar."),
                     classes="block",

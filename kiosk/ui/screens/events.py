@@ -28,7 +28,7 @@ from kiosk.ui.screens.base import KioskScreen
 from kiosk.ui.widgets.choices import Choice, ChoiceData, ChoiceList
 from kiosk.ui.widgets.code_deck import button_label
 from kiosk.ui.widgets.text import Prose
-from kiosk.ui.wording import in_other_language, when
+from kiosk.ui.wording import event_notes, in_other_language, when
 
 DAYS_AHEAD = 30
 #: How often the list looks at the clock again, so that events that are over leave it.
@@ -137,7 +137,7 @@ class EventsScreen(KioskScreen):
         items = []
         for listed in self.listed:
             event = listed.occurrence.event
-            line = " · ".join(part for part in (when(listed.occurrence), event.place_name) if part)
+            line = " · ".join((when(listed.occurrence), *event_notes(event)))
             excerpt = short(event.excerpt)
             items.append(
                 ChoiceData(

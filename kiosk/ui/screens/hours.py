@@ -275,7 +275,9 @@ class HoursScreen(KioskScreen):
 
     def focus_first(self) -> None:
         # The week comes first: focusing the list of other places would scroll it out of sight.
-        self.query_one("#body", VerticalScroll).focus(scroll_visible=False)
+        # Not query_one: a screen closed by the next key before it mounted has no body any more.
+        for body in self.query("#body").results(VerticalScroll):
+            body.focus(scroll_visible=False)
 
     def on_choice_chosen(self, event: Choice.Chosen) -> None:
         event.stop()

@@ -20,9 +20,12 @@ from kiosk.ui.messages import Open
 from kiosk.ui.screens.base import KioskScreen
 from kiosk.ui.widgets.feedback import feedback_bar
 from kiosk.ui.widgets.handoff import HandOff, enlarge_code
+from kiosk.ui.widgets.page_text import PageText, Paragraph
 from kiosk.ui.widgets.text import Prose
 
 HEADING = Style(bold=True, underline=True)
+HEADING_LOOK = "page-text--heading"
+NOTICE = "page-text--notice"
 
 
 def block_text(block: Block) -> Text:
@@ -87,26 +90,36 @@ class PageScreen(KioskScreen):
         self.document = html_to_document(shown.item.content_html)
         with Horizontal(id="page-layout"):
             with VerticalScroll(id="body", can_focus=True):
-                if shown.language != self.kiosk.language:
-                    yield Prose(
-                        _("This page is not available in your language. It is shown in {language}.").format(
-                            language=name_in(shown.language, self.kiosk.language)
-                        ),
-                        classes="notice",
-                    )
-                for block in self.document.blocks:
-                    yield Prose(block_text(block), classes=f"block block-{block.kind}")
-                if self.document.links:
-                    yield Prose(
-                        Text(_("Links on this page"), style="bold underline"), classes="block-heading"
-                    )
-                    for link in self.document.links:
-                        yield Prose(f"{link.number}  {link.text or link.url}\n    {link.url}", classes="link")
+                # One widget for the whole text, drawing only the lines in view: a long page costs
+                # what a screenful costs.
+                yield PageText(self.paragraphs(shown.language), id="page-text")
                 yield feedback_bar(self.kiosk, "page", shown)
             hand_off = HandOff(shown.item.url, _("Take this page with you"), kind="page", fill=True)
             if hand_off.target() is not None:
                 with Vertical(id="side", classes="codes"):
                     yield hand_off
+
+    def paragraphs(self, language: str) -> list[Paragraph]:
+        """The page as the text widget shows it: the notice, the blocks, the links; with their spacing."""
+        found: list[Paragraph] = []
+        if language != self.kiosk.language:
+            notice = _("This page is not available in your language. It is shown in {language}.")
+            found.append(
+                Paragraph(Text(notice.format(language=name_in(language, self.kiosk.language))), NOTICE)
+            )
+        for block in self.document.blocks:
+            if block.kind == "heading":
+                found.append(Paragraph(block_text(block), HEADING_LOOK, above=1, below=1))
+            else:
+                found.append(Paragraph(block_text(block), below=0 if block.kind == "item" else 1))
+        if self.document.links:
+            title = Text(_("Links on this page"), style="bold underline")
+            found.append(Paragraph(title, HEADING_LOOK, above=1, below=1))
+            found += [
+                Paragraph(Text(f"{link.number}  {link.text or link.url}\n    {link.url}"))
+                for link in self.document.links
+            ]
+        return found
 
     def on_mount(self) -> None:
         super().on_mount()

@@ -160,11 +160,14 @@ class PinPadScreen(Screen[None]):
 
     # -- what the pad shows -------------------------------------------------------------------------
     def _say(self, text: str) -> None:
-        self.query_one("#pin-message", Prose).text = text or " "
+        # Not query_one: a pad closed by the next key before it mounted has no message line any more.
+        for line in self.query("#pin-message").results(Prose):
+            line.text = text or " "
 
     def _show_entered(self) -> None:
         # Stars only: the digits themselves never reach the screen.
-        self.query_one("#pin-entered", Prose).text = " ".join("*" * len(self._entered)) or " "
+        for line in self.query("#pin-entered").results(Prose):
+            line.text = " ".join("*" * len(self._entered)) or " "
 
     def _show_lock(self) -> None:
         until = self.guard.locked_until

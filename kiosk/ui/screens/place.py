@@ -24,7 +24,7 @@ from kiosk.ui.widgets.feedback import feedback_bar
 from kiosk.ui.widgets.handoff import HandOff, enlarge_code, offered
 from kiosk.ui.widgets.hours import place_hours
 from kiosk.ui.widgets.text import Prose
-from kiosk.ui.wording import describe_status
+from kiosk.ui.wording import describe_status, place_facts
 
 
 class PlaceScreen(KioskScreen):
@@ -86,6 +86,8 @@ class PlaceScreen(KioskScreen):
             with VerticalScroll(id="body", can_focus=True):
                 if place.address.one_line():
                     yield Prose(Text(place.address.one_line(), style="bold"), classes="address")
+                if about := place_facts(place):
+                    yield Prose(" · ".join(about), classes="facts")
                 description = html_to_text(place.description_html) or place.excerpt
                 if description:
                     yield Prose(description, classes="block")
@@ -99,6 +101,15 @@ class PlaceScreen(KioskScreen):
                     line = " · ".join(p for p in parts if p)
                     if line:
                         yield Prose(line, classes="contact")
+                    if contact.opening_hours is not None:
+                        # A desk of the place with hours of its own (newer CMS versions).
+                        whose = contact.name or contact.area_of_responsibility or place.name
+                        heading = _("Opening hours of {name}").format(name=whose)
+                        yield Prose(Text(heading, style="bold"), classes="block-heading")
+                        status = status_at(contact.opening_hours, now, place.temporarily_closed)
+                        yield from place_hours(
+                            describe_status(status, now), week(contact.opening_hours, now.date())
+                        )
                 yield feedback_bar(self.kiosk, "place", self.shown_place())
             hand_offs = offered(place_hand_offs(place))
             if hand_offs:
@@ -136,4 +147,8 @@ def place_hand_offs(place: Place) -> list[HandOff]:
             )
     for website in dict.fromkeys(w for w in (place.website, *(c.website for c in place.contacts)) if w):
         hand_offs.append(HandOff(website, _("Website"), kind="page", fill=True))
+    for booking in dict.fromkeys(
+        b for b in (place.appointment_url, *(c.appointment_url for c in place.contacts)) if b
+    ):
+        hand_offs.append(HandOff(booking, _("Book online"), kind="booking", fill=True))
     return hand_offs

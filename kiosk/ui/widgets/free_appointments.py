@@ -27,6 +27,12 @@ log = logging.getLogger(__name__)
 
 def describe_answer(answer: SlotAnswer, days_ahead: int) -> str:
     """ "Next free appointment: Tuesday, 3 March 2026, 10:30", or plainly why there is none."""
+    if answer.unavailable == "online_only":
+        # The office shows its free times only to a person on its booking page (a captcha).
+        return _(
+            "Booking for this office is online only: please use the booking page. "
+            "Scan its code with your phone."
+        )
     if answer.unavailable is not None:
         return _("Free appointments cannot be shown right now. Please call us or use the booking page.")
     moment = answer.next_free
@@ -89,11 +95,7 @@ class FreeAppointments(Vertical):
         if not service.isdigit():
             return
         event.stop()
-        link = self.booking.get(int(service), "")
-        for deck in self.screen.query(f"#{self.deck_id}").results(HandOffDeck):
-            for index, code in enumerate(deck.codes):
-                if code.link == link:
-                    deck.show(index)
+        self.show_booking(int(service))
 
     def on_mount(self) -> None:
         self.fetch()
@@ -111,6 +113,16 @@ class FreeAppointments(Vertical):
         name.text = Text(answer.service_name, style="bold")
         name.display = bool(answer.service_name)
         self.query_one(f"#slot-{answer.service_id}", Prose).text = describe_answer(answer, self.days_ahead)
+        if answer.unavailable == "online_only":
+            self.show_booking(answer.service_id)  # the one way left: its code, in view at once
+
+    def show_booking(self, service_id: int) -> None:
+        """Show this service's booking page's code in the deck (if the deck offers it)."""
+        link = self.booking.get(service_id, "")
+        for deck in self.screen.query(f"#{self.deck_id}").results(HandOffDeck):
+            for index, code in enumerate(deck.codes):
+                if link and code.link == link:
+                    deck.show(index)
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         from textual.worker import WorkerState
