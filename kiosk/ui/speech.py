@@ -117,6 +117,11 @@ class SpeechController:
             self.speaker = None
 
     @property
+    def announcing(self) -> bool:
+        """A screen has changed and its title is about to be said (once it is drawn)."""
+        return self._announce_due is not None
+
+    @property
     def offered(self) -> bool:
         """Speech is part of this kiosk (``[speech] enabled``), whether or not it can work right now."""
         return self.check.enabled if self.check is not None else self.app.settings.speech.enabled

@@ -264,6 +264,13 @@ class CountingUsage(UsageSink):
         self.events.append((event, language, item))
 
 
+async def tap_read_aloud(pilot: Pilot[None], app: KioskApp) -> None:
+    """A tap on the button, once its last press has shown (Textual ignores taps while it does)."""
+    button = app.screen.query_one("#read-aloud")
+    await until(pilot, lambda: not button.has_class("-active"), "the button to be ready")
+    await pilot.click("#read-aloud")
+
+
 async def test_the_read_aloud_button_switches_speech_on_and_off(make_app: AppFactory, tmp_path: Path) -> None:
     usage = CountingUsage()
     app = wav_app(make_app, tmp_path, usage=usage)
@@ -272,17 +279,19 @@ async def test_the_read_aloud_button_switches_speech_on_and_off(make_app: AppFac
         await until(pilot, lambda: isinstance(app.screen, HomeScreen), "the home screen")
         assert any("Vorlesen" in row for row in screen_rows(app)[:3])
         assert mark(app) == 0, "nothing is said before the visitor asks"
-        await pilot.click("#read-aloud")
+        await tap_read_aloud(pilot, app)
+        await until(pilot, lambda: app.speech.on, "the tap to switch speech on")
         await all_said(pilot, app)
         assert [s.kind for s in said(app)] == ["state", "help", "title", "focus"]
         assert said(app)[0] == Said("state", ("de",), "Vorlesen an.")
         assert any("Vorlesen aus" in row for row in screen_rows(app)[:3])
         start = mark(app)
-        await pilot.click("#read-aloud")
+        await tap_read_aloud(pilot, app)
+        await until(pilot, lambda: not app.speech.on, "the tap to switch speech off")
         await all_said(pilot, app)
         assert said(app, start) == [Said("state", ("de",), "Vorlesen aus.")]
-        assert not app.speech.on
-        await pilot.click("#read-aloud")
+        await tap_read_aloud(pilot, app)
+        await until(pilot, lambda: app.speech.on, "the tap to switch speech on again")
         await all_said(pilot, app)
         assert [e for e in usage.events if e[0] == "speech"] == [("speech", "de", "")], (
             "one session, one count"

@@ -55,7 +55,7 @@ async def all_said(pilot: Pilot[None], app: KioskApp) -> None:
     script = app.speech.script
     await until(
         pilot,
-        lambda: script.finished and not _busy(app),
+        lambda: script.finished and not _busy(app) and not app.speech.announcing,
         "speech to finish",
         info=lambda: (
             f"at {script.at} of {len(script.items)}, current {script._current}, timer {script._timer}"
