@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from textual import events
+from textual.dom import NoScreen
 from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Button, Input
@@ -72,6 +73,7 @@ class SpeechController:
         self._input_seen = False
         self._announce_due: Screen[Any] | None = None
         self._announced_focus: Widget | None = None
+        self._focus_told = False
 
     # -- setting up --------------------------------------------------------------------------------
     def start(self, setup: SpeechSetup | None) -> None:
@@ -273,7 +275,7 @@ class SpeechController:
     # -- what the app tells us -----------------------------------------------------------------------
     def screen_changed(self, screen: Screen[Any]) -> None:
         """Another screen is on top: say its title (once it is drawn in the visitor's language)."""
-        self._input_seen = False
+        self._input_seen = self._focus_told = False
         self._show_state()
         if not self.on:
             return
@@ -294,12 +296,23 @@ class SpeechController:
         self._announce(screen, [])
 
     def focused(self, widget: Widget) -> None:
-        """The visitor moved to ``widget``: say it (with its number) instead of what was being said."""
-        if not self.on or self.menu is not None or not self._input_seen:
+        """The visitor moved to ``widget``: say it (with its number) instead of what was being said.
+
+        A screen that moves the focus itself just after it opened (the language picker to the
+        visitor's language) is heard too, but only once its announcement has said a focused item:
+        until then the announcement asks for the focus when its turn comes.
+        """
+        if not self.on or self.menu is not None:
             return
-        if widget is self._announced_focus or widget.screen is not self.app.screen:
+        if not self._input_seen and not self._focus_told:
             return
-        spoken_focus = getattr(widget.screen, "spoken_focus", None)
+        try:
+            screen = widget.screen
+        except NoScreen:  # taken away meanwhile (a screen re-rendering in another language)
+            return
+        if widget is self._announced_focus or screen is not self.app.screen:
+            return
+        spoken_focus = getattr(screen, "spoken_focus", None)
         said = spoken_focus(widget) if spoken_focus is not None else None
         if said:
             self._announced_focus = widget
@@ -307,6 +320,15 @@ class SpeechController:
             self.script.play([said])
 
     # -- what is said ------------------------------------------------------------------------------------
+    def _focus_of(self, screen: Screen[Any]) -> Utterance | None:
+        spoken_focus = getattr(screen, "spoken_focus", None)
+        if screen is not self.app.screen or screen.focused is None or spoken_focus is None:
+            return None
+        self._announced_focus = screen.focused
+        self._focus_told = True
+        said: Utterance | None = spoken_focus(screen.focused)
+        return said
+
     def _announce(self, screen: Screen[Any], before: Sequence[Utterance]) -> None:
         """The screen's title, the key help not yet told, then its reading or its focused item."""
         lang = self.app.language
@@ -321,6 +343,7 @@ class SpeechController:
         reading_of = getattr(screen, "spoken_reading", None)
         reading: Reading = reading_of() if reading_of is not None else Reading()
         self._announced_focus = screen.focused
+        self._focus_told = False
         if reading.passages:
             if reading.paged and "reading" not in self._told:
                 self._told.add("reading")
@@ -332,9 +355,8 @@ class SpeechController:
                     )
                 )
             items.extend(reading.passages)
-        elif screen.focused is not None:
-            spoken_focus = getattr(screen, "spoken_focus", None)
-            if spoken_focus is not None and (said := spoken_focus(screen.focused)):
-                items.append(said)
+        else:
+            # Asked when its turn comes: a screen may still be moving the focus to its first item.
+            items.append(lambda: self._focus_of(screen))
         self._paged = reading.paged and bool(reading.passages)
         self.script.play(items)

@@ -15,7 +15,8 @@ from kiosk.speech.engine import Speaker, Spoken
 from kiosk.speech.readings import PASSAGE
 from kiosk.speech.utterance import Utterance
 
-Item = Utterance | float  # a float is a pause of that many seconds
+#: A float is a pause of that many seconds; a callable is asked at its turn (what has the focus then).
+Item = Utterance | float | Callable[[], Utterance | None]
 #: Starts a timer on the app's loop; returns something with ``stop()``.
 SetTimer = Callable[[float, Callable[[], None]], object]
 #: Runs a callback with its argument among the app's own messages (where its timers work).
@@ -65,6 +66,12 @@ class Script:
             self._current = None
             self._timer = self.set_timer(item, lambda: self.play_at(index + 1))
             return
+        if not isinstance(item, Utterance):
+            said = item()
+            if not said:
+                self.play_at(index + 1)
+                return
+            self.items[index] = item = said
         self._current = self.speaker.say(item)
 
     def interject(self, utterance: Utterance, *, resume: bool = True) -> None:

@@ -13,6 +13,7 @@ from textual.pilot import Pilot
 
 from kiosk.clock import BERLIN
 from kiosk.content.models import Address, Event, RegionContent
+from kiosk.i18n.locales import native_name
 from kiosk.sources.snapshot import load_snapshot
 from kiosk.ui.app import KioskApp
 from kiosk.ui.screens.event import EventScreen
@@ -20,6 +21,7 @@ from kiosk.ui.screens.home import HomeScreen
 from kiosk.ui.screens.hours import HoursScreen
 from kiosk.ui.screens.page import PageScreen
 from kiosk.ui.screens.place import PlaceScreen
+from kiosk.ui.widgets.choices import Choice
 from tests.support.speech import needs_espeak
 from tests.support.speech_ui import Said, all_said, assert_heard, mark, said, until, wav_app
 
@@ -183,4 +185,35 @@ async def test_a_turkish_visitor_hears_an_office_in_turkish_words_and_german_con
         assert by_text["Şu an açık. kapanış: 12"] == ("tr",)
         assert by_text["Telefon: 0 2 3 1, 5 0, 1 1, 1 4 8"] == ("tr",)
         assert any(t.startswith("QR kodu: Web sitesi. İçinde diakoniedortmund.de") for t in by_text)
+        assert_heard(app)
+
+
+async def test_switching_language_with_f2_goes_on_speaking_in_the_new_one(
+    make_app: AppFactory, tmp_path: Path
+) -> None:
+    app = wav_app(make_app, tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await choose_in_audio_menu(pilot, app, "4")
+        picker = await press(pilot, app, "f2")
+        focused = app.focused
+        assert isinstance(focused, Choice)
+        code = app.settings.display.languages[focused.number - 1]
+        # The key in the visitor's voice, the language's name in its own.
+        assert picker == [
+            Said("title", ("ar",), "اختاروا لغتكم"),
+            Said("focus", ("ar", code), f"{focused.key}, {native_name(code)}"),
+        ]
+        moved = await press(pilot, app, "down")
+        below = app.focused
+        assert isinstance(below, Choice) and below is not focused
+        other = app.settings.display.languages[below.number - 1]
+        assert moved == [Said("focus", ("ar", other), f"{below.key}, {native_name(other)}")]
+        home = await press(pilot, app, "1")
+        assert app.language == "de" and isinstance(app.screen, HomeScreen)
+        tile = app.focused
+        assert isinstance(tile, Choice)
+        assert home == [
+            Said("title", ("de",), "Wie können wir Ihnen helfen?"),
+            Said("focus", ("de",), f"{tile.key}, {tile.data.title}"),  # the tile the focus is on
+        ]
         assert_heard(app)
