@@ -26,9 +26,10 @@ export DEBIAN_FRONTEND=noninteractive
 apt-get update -qq
 # xwayland: Debian's cage 0.1.4 does not start without it ("Cannot find Xwayland binary").
 # fontconfig: builds the system font cache, so foot does not scan every font at each start.
+# espeak-ng, alsa-utils: reading aloud (espeak-ng's voices for all twelve languages, aplay to the card).
 apt-get install -y -qq --no-install-recommends \
     cage xwayland foot fontconfig fonts-dejavu-core fonts-noto-core \
-    python3 python3-venv ca-certificates procps dbus libpam-systemd polkitd >/dev/null
+    python3 python3-venv ca-certificates procps dbus libpam-systemd polkitd espeak-ng alsa-utils >/dev/null
 
 step "2. users: kiosk (runs the kiosk), kiosk-staff (may restart and reload it)"
 id -u kiosk >/dev/null 2>&1 ||

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import tomllib
 from collections.abc import Mapping
 from pathlib import Path
@@ -201,6 +202,39 @@ class PrinterSettings(_Section):
         return self.connection is not None
 
 
+#: Keys the visitor already uses; the speech key must be another one.
+VISITOR_KEYS = frozenset(
+    {*"0123456789", "escape", "backspace", "enter", "tab", "space", "up", "down", "left", "right", "home"}
+    | {"end", "pageup", "pagedown", "f2", "f3", "slash", "plus", "minus", "c", "t", "w", "a", "b", "p"}
+    | {"ctrl+f12", "ctrl+q", "ctrl+c"}
+)
+
+
+class SpeechSettings(_Section):
+    """Reading aloud with espeak-ng: the key that starts it, the volume step, the audio output."""
+
+    enabled: bool = True
+    #: A key a visitor finds by touch: F1 sits right of Esc, the top-left corner key.
+    key: str = "f1"
+    #: 1 (quietest) to 5 (loudest), about 3.5 dB apart; the visitor's +/- keys start from here.
+    volume: int = Field(default=4, ge=1, le=5)
+    #: Words per minute (espeak-ng's own default, 175, is fast for a visitor still learning the language).
+    rate: int = Field(default=150, ge=80, le=300)
+    #: A command that plays raw 16-bit mono audio from its standard input, ``{rate}`` the sample rate;
+    #: empty: the system's default output (PipeWire, PulseAudio or ALSA, whichever runs).
+    player: str = ""
+
+    @field_validator("key")
+    @classmethod
+    def _free_key(cls, value: str) -> str:
+        key = value.strip().lower()
+        if not re.fullmatch(r"(?:(?:ctrl|shift|alt)\+)*[a-z0-9_]+", key):
+            raise ValueError("must be a key name such as f1, f4 or ctrl+r")
+        if key in VISITOR_KEYS:
+            raise ValueError(f"{key} is already used for something else on the kiosk")
+        return key
+
+
 def _xdg(env_name: str, fallback: str) -> Path:
     base = os.environ.get(env_name) or str(Path.home() / fallback)
     return Path(base) / "kiosk"
@@ -237,6 +271,7 @@ class Settings(BaseSettings):
     paths: PathSettings = Field(default_factory=PathSettings)
     slots: SlotSettings = Field(default_factory=SlotSettings)
     printer: PrinterSettings = Field(default_factory=PrinterSettings)
+    speech: SpeechSettings = Field(default_factory=SpeechSettings)
 
     @classmethod
     def settings_customise_sources(

@@ -35,6 +35,9 @@ def isolated_settings(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterat
     monkeypatch.setenv("KIOSK_CONFIG", str(config))
     monkeypatch.setenv("KIOSK_PATHS__STATE_DIR", str(tmp_path / "state"))
     monkeypatch.setenv("KIOSK_PATHS__CACHE_DIR", str(tmp_path / "cache"))
+    # Speech off unless a test asks for it (tests/support/speech_ui.py): what the kiosk could say
+    # depends on this machine's audio, which no screen test may.
+    monkeypatch.setenv("KIOSK_SPEECH__ENABLED", "false")
     yield
     from kiosk.i18n import configure, set_language
 

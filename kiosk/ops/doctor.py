@@ -25,6 +25,7 @@ from kiosk.config import ConfigError, Settings, config_path, load_settings
 from kiosk.i18n.catalogs import CatalogError, bundled_translations_dir, catalog_path, load_catalog
 from kiosk.i18n.checks import PoSyntaxError, parse_po
 from kiosk.sources.integreat.schema import parse_languages
+from kiosk.speech.system import check_speech
 from kiosk.store import FILE_NAME, Store, StoreError
 from kiosk.sync.status import content_age
 
@@ -422,6 +423,22 @@ def check_printer(settings: Settings) -> Check:
     return Check("printer", *describe_state(settings.printer, printer_state(settings.printer)))
 
 
+def check_speech_output(settings: Settings, environ: Mapping[str, str]) -> Check:
+    """Reading aloud can work: espeak-ng, a voice for every language offered, a way to the speakers."""
+    speech = settings.speech
+    found = check_speech(speech.enabled, speech.player, settings.display.languages, environ=environ)
+    if not speech.enabled:
+        return Check("speech", "WARN", "switched off ([speech] enabled = false): the kiosk cannot read aloud")
+    if found.problems:
+        return Check("speech", "WARN", f"{found.reason}; the Read aloud button says speech is unavailable")
+    player = found.player.name if found.player else "?"
+    return Check(
+        "speech",
+        "OK",
+        f"{found.engine}, voices for all {len(settings.display.languages)} languages, audio via {player}",
+    )
+
+
 # -- all together -------------------------------------------------------------------------------
 
 
@@ -448,6 +465,7 @@ def run_checks(
         checks.append(asyncio.run(check_slots(settings, timeout_s=api_timeout_s)))
         checks.extend(check_translations(settings))
         checks.append(check_printer(settings))
+        checks.append(check_speech_output(settings, environ))
     terminal = check_terminal(stream, environ, terminal_size)
     if terminal is not None:
         checks.append(terminal)

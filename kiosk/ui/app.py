@@ -68,6 +68,7 @@ from kiosk.ui.screens.search import SearchScreen
 from kiosk.ui.screens.staff import StaffScreen
 from kiosk.ui.screens.topics import TopicsScreen
 from kiosk.ui.screens.welcome import WelcomeScreen
+from kiosk.ui.speech import SpeechController
 from kiosk.ui.themes import THEMES
 from kiosk.ui.workers import ReportsFailedWorkers
 
@@ -146,6 +147,8 @@ class KioskApp(ReportsFailedWorkers, App[None]):
         #: Which destination each screen on the stack was opened for.
         self._opened_for: WeakKeyDictionary[Screen[Any], Destination] = WeakKeyDictionary()
         self.link_policy = LinkPolicy.including_api_host(settings.links.allowed_hosts, settings.api.base_url)
+        #: Reading aloud: what is said when, for the whole app (screens only offer the words).
+        self.speech = SpeechController(self)
         set_language(self.language)
 
     # -- state the screens read -------------------------------------------------------------------
@@ -203,6 +206,7 @@ class KioskApp(ReportsFailedWorkers, App[None]):
         for theme in THEMES:
             self.register_theme(theme)
         self.theme = self.settings.display.theme
+        self.speech.start(self.runtime.speech)
         self.push_screen(WelcomeScreen())
         self.set_interval(1.0, self.check_visitor_idle)
         self.call_after_refresh(self._first_frame_shown)
@@ -269,6 +273,8 @@ class KioskApp(ReportsFailedWorkers, App[None]):
             self.settings.links.allowed_hosts, self.settings.api.base_url
         )
         reload_translations()
+        if self.runtime.speech is None:
+            self.speech.start_check()
         screen = self.screen
         if isinstance(screen, (KioskScreen, WelcomeScreen)):
             self.call_later(screen.relabel)
@@ -286,14 +292,28 @@ class KioskApp(ReportsFailedWorkers, App[None]):
     def stop_cleanly(self) -> None:
         """SIGTERM: leave the terminal as it was, close the store, exit."""
         self.runtime.notifier.stopping()
+        self.speech.close()
         self.exit()
+
+    def on_unmount(self) -> None:
+        self.speech.close()  # no voice may go on speaking after the kiosk has gone
 
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, events.InputEvent) and not event.is_forwarded:
             self.note_activity()
-            if isinstance(event, (events.MouseDown, events.MouseUp)) and self._corner_tap(event):
+            # Speech keys come first: a visitor who cannot see the screen must reach them anywhere.
+            if isinstance(event, events.Key) and self.speech.handle_key(event):
+                event.stop()
+                event.prevent_default()
                 return
+            if isinstance(event, (events.MouseDown, events.MouseUp)):
+                self.speech.note_input()
+                if self._corner_tap(event):
+                    return
         await super().on_event(event)
+
+    def on_descendant_focus(self, event: events.DescendantFocus) -> None:
+        self.speech.focused(event.widget)
 
     def _corner_tap(self, event: events.MouseDown | events.MouseUp) -> bool:
         """Taps on the top-left cell only count towards the staff entry: five within 3 s open it."""
@@ -400,8 +420,17 @@ class KioskApp(ReportsFailedWorkers, App[None]):
         self.language = code
         set_language(code)
 
+    async def start_in(self, code: str) -> None:
+        """The audio menu on the welcome screen chose ``code``: the visitor's session begins in it."""
+        await self.change_language(code)
+        self.record("language", language=code)
+        self.record("session", language=code)
+        if isinstance(self.screen, WelcomeScreen):
+            self.open(HomeAt())
+
     def reset_session(self, idle: bool = True) -> None:
-        """Forget everything about the last visitor: screens, language, scroll positions."""
+        """Forget everything about the last visitor: screens, language, scroll positions, speech."""
+        self.speech.reset()
         while len(self.screen_stack) > 2:
             self.pop_screen()
         self.language = self.settings.display.default_language

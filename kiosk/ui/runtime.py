@@ -29,6 +29,7 @@ from kiosk.ops.notify import Notifier
 from kiosk.ops.pin import PinGuard
 from kiosk.search.live import LiveIndex
 from kiosk.slots import SlotSource
+from kiosk.speech.engine import SpeechSetup
 from kiosk.store import Store, StoreError
 from kiosk.sync.status import content_age
 from kiosk.usage.outbox import FeedbackOutbox
@@ -57,6 +58,8 @@ class Runtime:
     search: LiveIndex = field(default_factory=LiveIndex)
     #: A slot source given from outside (tests); else one is built from ``[slots]`` when first asked.
     slot_source: SlotSource | None = None
+    #: How the kiosk speaks, given from outside (tests); else the machine is asked at start.
+    speech: SpeechSetup | None = None
     _status: tuple[float, str, str] | None = None
     _built_slots: tuple[SlotSettings, SlotSource] | None = None
     _pin_guard: tuple[str | None, PinGuard] | None = None

@@ -22,9 +22,10 @@ from kiosk.usage.store import CountKey, UsageSink, UsageStore
 log = logging.getLogger(__name__)
 
 #: What the kiosk counts; ``item`` is kept only where it says what was looked at, never who.
-EVENTS = frozenset({"session", "language", "topic", "event", "place", "qr", "search", "idle_reset"})
+#: A "speech" is one visitor switching reading aloud on (its language only, never what was read).
+EVENTS = frozenset({"session", "language", "topic", "event", "place", "qr", "search", "idle_reset", "speech"})
 _WITH_ITEM = frozenset({"topic", "event", "place", "qr"})
-_WITH_LANGUAGE = frozenset({"session", "language", "topic", "event", "place"})
+_WITH_LANGUAGE = frozenset({"session", "language", "topic", "event", "place", "speech"})
 MAX_ITEM_CHARS = 120
 #: Distinct hourly buckets held in memory between writes; beyond, counts are dropped (logged once).
 MAX_BUFFERED_KEYS = 5000

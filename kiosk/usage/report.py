@@ -127,6 +127,7 @@ def render_table(report: UsageReport) -> str:
         "Also counted",
         f"  events opened {totals['event']}, places opened {totals['place']}, searches {totals['search']}, "
         f"idle resets {totals['idle_reset']}",
+        f"  read aloud (speech sessions) {totals['speech']}",
         "  QR codes shown: "
         + (", ".join(f"{one_line(kind)} {n}" for kind, n in sorted(report.qr_kinds.items())) or "none"),
     ]

@@ -9,14 +9,21 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import Screen
+from textual.widget import Widget
+from textual.widgets import Button
 
+from kiosk.speech.spoken import spoken_code
+from kiosk.speech.utterance import Utterance
 from kiosk.ui import hints
 from kiosk.ui.destinations import SearchAt
 from kiosk.ui.hints import Hint, next_code, print_slip
 from kiosk.ui.messages import Open
-from kiosk.ui.widgets.choices import ChoiceList
+from kiosk.ui.speech import Reading
+from kiosk.ui.widgets.choices import Choice, ChoiceList
 from kiosk.ui.widgets.chrome import HeaderBar, StatusLine
-from kiosk.ui.widgets.takehome import CodeDeck
+from kiosk.ui.widgets.handoff import HandOff
+from kiosk.ui.widgets.takehome import CodeDeck, FittedCode
+from kiosk.ui.widgets.text import spoken_text
 from kiosk.ui.workers import ReportsFailedWorkers
 
 if TYPE_CHECKING:
@@ -88,6 +95,56 @@ class KioskScreen(ReportsFailedWorkers, Screen[None]):
         """The keys this screen answers to right now, for the status line (composed after the body)."""
         return [hints.choose(), *hints.frame()]
 
+    # -- what speech mode says here (the app's speech controller asks; screens never speak) ----------
+    def spoken_title(self) -> Utterance | None:
+        """Said when the screen opens: its title, in the language it is written in."""
+        return Utterance.of(self.title_text(), self.title_language(), "title") or None
+
+    def title_language(self) -> str:
+        """The language of :meth:`title_text` (content shown in a fallback language has its own)."""
+        return self.kiosk.language
+
+    def spoken_reading(self) -> Reading:
+        """Read after the title: nothing on lists (the focused item is said instead), else passages."""
+        passages = self.spoken_passages() + self.spoken_codes()
+        return Reading(tuple(passages), paged=self.reads_paged) if passages else Reading()
+
+    #: True where the reading is a text the visitor pages through (arrow keys, Enter to repeat).
+    reads_paged = False
+
+    def spoken_passages(self) -> list[Utterance]:
+        """The screen's text for speech mode, passage by passage; screens that show text override this."""
+        return []
+
+    def spoken_codes(self) -> list[Utterance]:
+        """What each QR code on the screen holds."""
+        lang = self.kiosk.language
+        said: list[Utterance] = []
+        for hand_off in self.query(HandOff):
+            target = hand_off.target()
+            if target is not None:
+                said.append(Utterance.of(spoken_code(target, hand_off.caption, lang), lang, "passage"))
+        # The take-home panel: the code in view, as the visitor sees it (C shows the next one).
+        for code in self.query(FittedCode):
+            if code.data and code.matrix_size:
+                said.append(Utterance.of(spoken_code(code.data, code.caption, lang), lang, "passage"))
+        return said
+
+    def spoken_focus(self, widget: Widget) -> Utterance | None:
+        """The focused item: a tile with its key ("3, Office hours"), a button by its words."""
+        lang = self.kiosk.language
+        if isinstance(widget, Choice):
+            data = widget.data
+            # The key that chooses it, where it has one: "3, Office hours".
+            pieces = [(f"{widget.key},", lang)] if widget.key else []
+            pieces.append((data.title, data.language or lang))
+            if data.note:
+                pieces.append((data.note, lang))
+            return Utterance.joined(pieces, "focus")
+        if isinstance(widget, Button) and (words := spoken_text(widget)):
+            return Utterance.of(words, lang, "focus")
+        return None
+
     def on_mount(self) -> None:
         self.focus_first()
         self.set_class(self.kiosk.direction == "rtl", "-rtl")
@@ -121,6 +178,7 @@ class KioskScreen(ReportsFailedWorkers, Screen[None]):
                 if scroll.id == scroll_id:
                     scroll.scroll_to(y=y, animate=False, immediate=True)
         self._restore_focus(focus_index)
+        self.kiosk.speech.screen_settled(self)
 
     def _focus_index(self) -> int | None:
         focusable = self.focus_chain
@@ -159,6 +217,8 @@ class KioskScreen(ReportsFailedWorkers, Screen[None]):
             self.kiosk.action_choose_language()
         elif event.action == "start_over":
             self.kiosk.start_over()
+        elif event.action == "read_aloud":
+            self.kiosk.speech.toggle()
 
     def action_back(self) -> None:
         self.kiosk.go_back()

@@ -12,9 +12,13 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
 
+from kiosk.clock import BERLIN
 from kiosk.content.html import html_to_text
 from kiosk.i18n import _
 from kiosk.qr import calendar_text
+from kiosk.speech.readings import PASSAGE
+from kiosk.speech.spoken import spoken_when
+from kiosk.speech.utterance import Utterance
 from kiosk.ui import hints
 from kiosk.ui.destinations import EventAt
 from kiosk.ui.screens.base import KioskScreen
@@ -41,6 +45,34 @@ class EventScreen(KioskScreen):
 
     def hints(self) -> list[hints.Hint]:
         return [hints.scroll(), *self.deck_hints(), *hints.frame()]
+
+    reads_paged = True
+
+    def title_language(self) -> str:
+        return self.listed_language()
+
+    def listed_language(self) -> str:
+        """The language the event is shown in (the visitor's, or a fallback)."""
+        event = self.occurrence.event
+        shown = next((s for s in self.kiosk.library.events() if s.item.id == event.id), None)
+        return shown.language if shown else self.kiosk.language
+
+    def spoken_passages(self) -> list[Utterance]:
+        event, lang = self.occurrence.event, self.kiosk.language
+        content = self.listed_language()
+        today = self.kiosk.clock().astimezone(BERLIN).date()
+        occurrence = self.occurrence
+        said = [
+            Utterance.of(
+                spoken_when(occurrence.start, occurrence.end, event.all_day, lang, today), lang, PASSAGE
+            )
+        ]
+        where = ", ".join(p for p in (event.place_name, event.address.one_line()) if p)
+        if where:
+            said.append(Utterance.of(where, content, PASSAGE))
+        description = html_to_text(event.content_html) or event.excerpt
+        said += [Utterance.of(line, content, PASSAGE) for line in description.splitlines() if line.strip()]
+        return said
 
     def on_mount(self) -> None:
         super().on_mount()

@@ -19,6 +19,8 @@ from kiosk.content.models import Event
 from kiosk.content.recurrence import Occurrence, occurrences
 from kiosk.content.text import short
 from kiosk.i18n import _
+from kiosk.speech.readings import PASSAGE
+from kiosk.speech.utterance import Utterance
 from kiosk.ui import hints
 from kiosk.ui.destinations import EventAt, EventsAt
 from kiosk.ui.messages import Open
@@ -112,6 +114,11 @@ class EventsScreen(KioskScreen):
         with VerticalScroll(id="body"):
             yield from self.list_widgets()
 
+    def spoken_passages(self) -> list[Utterance]:
+        # An empty list has no item to focus: say why it is empty.
+        empty = self.query(".empty").results(Prose)
+        return [Utterance.of(str(widget.text), self.kiosk.language, PASSAGE) for widget in empty]
+
     def compute(self) -> list[Listed]:
         return upcoming(self.kiosk.library.events(), self.kiosk.clock(), self.chosen)
 
@@ -137,6 +144,7 @@ class EventsScreen(KioskScreen):
                     event.title,
                     f"{line}\n{excerpt}" if excerpt else line,
                     in_other_language(listed.language, visitor),
+                    language=listed.language,
                 )
             )
         return [ChoiceList(items, id="events")]

@@ -19,6 +19,8 @@ from kiosk.content.library import Shown
 from kiosk.content.models import Place
 from kiosk.i18n import _
 from kiosk.qr import mailto_link, tel_link
+from kiosk.speech.readings import PASSAGE, contact_passages, hours_passages
+from kiosk.speech.utterance import Utterance
 from kiosk.ui import hints
 from kiosk.ui.destinations import HoursAt
 from kiosk.ui.messages import Open
@@ -223,6 +225,7 @@ class HoursScreen(KioskScreen):
                         status_at(shown.item.opening_hours, now, shown.item.temporarily_closed), now
                     ),
                     in_other_language(shown.language, self.kiosk.language),
+                    language=shown.language,
                 )
                 for shown in self.others
             ],
@@ -250,6 +253,35 @@ class HoursScreen(KioskScreen):
         if key != self.shown_status:
             self.shown_status = key
             await self.relabel()
+
+    reads_paged = True
+
+    def title_language(self) -> str:
+        place = self.place()
+        if self.place_id is None or place is None:
+            return self.kiosk.language
+        return next(
+            (s.language for s in self.kiosk.library.places() if s.item.id == place.id), self.kiosk.language
+        )
+
+    def spoken_passages(self) -> list[Utterance]:
+        place, lang = self.place(), self.kiosk.language
+        if place is None:
+            return [
+                Utterance.of(
+                    _("The office hours are not available right now. Please ask at the office."), lang
+                )
+            ]
+        content = next((s.language for s in self.kiosk.library.places() if s.item.id == place.id), lang)
+        said = [Utterance.of(place.name, content, PASSAGE)]
+        if place.address.one_line():
+            said.append(Utterance.of(place.address.one_line(), content, PASSAGE))
+        if place.temporarily_closed:
+            closed = _("This place is temporarily closed. The usual opening hours are shown below.")
+            said.append(Utterance.of(closed, lang, PASSAGE))
+        said += hours_passages(place, self.kiosk.clock(), lang)
+        phones, emails = phones_and_emails(place)
+        return said + contact_passages(phones, emails, lang)
 
     def focus_first(self) -> None:
         # The week comes first: focusing the list of other places would scroll it out of sight.

@@ -9,6 +9,7 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 
 from kiosk.i18n import _, ngettext
+from kiosk.speech.utterance import Utterance
 from kiosk.ui.screens.base import close
 from kiosk.ui.widgets.text import Prose
 
@@ -31,6 +32,16 @@ class IdleScreen(ModalScreen[None]):
         return ngettext(
             "Starting over in {n} second.", "Starting over in {n} seconds.", self.remaining
         ).format(n=self.remaining)
+
+    def spoken_title(self) -> Utterance:
+        """The warning, spoken too: a visitor who cannot see it must not lose their place unwarned."""
+        lang = getattr(self.app, "language", "en")
+        words = [
+            _("Are you still there?"),
+            self._countdown_text(),
+            _("Touch the screen or press any key to continue."),
+        ]
+        return Utterance.of(" ".join(words), lang, "idle")
 
     def on_mount(self) -> None:
         self.set_interval(1.0, self.tick)

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
+from textual.widget import Widget
 
 from kiosk.i18n import _
 from kiosk.i18n.locales import german_name, native_name
+from kiosk.speech.utterance import Utterance
 from kiosk.ui import hints
 from kiosk.ui.destinations import LanguagesAt
 from kiosk.ui.messages import LanguageChosen
@@ -31,6 +33,15 @@ class LanguageScreen(KioskScreen):
 
     def title_text(self) -> str:
         return _("Choose your language")
+
+    def spoken_focus(self, widget: Widget) -> Utterance | None:
+        """Each language's name in its own voice (the tile shows it in display order, not readable)."""
+        if isinstance(widget, Choice) and 1 <= widget.number <= len(self.codes):
+            code = self.codes[widget.number - 1]
+            return Utterance.joined(
+                [(f"{widget.key},", self.kiosk.language), (native_name(code), code)], "focus"
+            )
+        return super().spoken_focus(widget)
 
     def compose_body(self) -> ComposeResult:
         self.codes = list(self.kiosk.settings.display.languages)

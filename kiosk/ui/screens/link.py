@@ -10,6 +10,8 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
 
 from kiosk.i18n import _
+from kiosk.speech.spoken import spoken_code
+from kiosk.speech.utterance import Utterance
 from kiosk.ui import hints
 from kiosk.ui.destinations import CodeAt, LinkAt
 from kiosk.ui.screens.base import KioskScreen, close
@@ -77,6 +79,12 @@ class CodeScreen(Screen[None]):
         self.composed_language = getattr(self.app, "language", "")
         back = _("Touch the screen or press any key to continue.")
         yield QRCode(self.data, f"{self.caption} · {back}" if self.caption else back, fallback=self.fallback)
+
+    def spoken_title(self) -> Utterance:
+        """What the code holds, and the way back."""
+        lang = getattr(self.app, "language", "en")
+        back = _("Touch the screen or press any key to continue.")
+        return Utterance.of(f"{spoken_code(self.data, self.caption, lang)} {back}", lang, "title")
 
     def on_key(self, event: events.Key) -> None:
         event.stop()

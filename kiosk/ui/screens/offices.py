@@ -69,7 +69,12 @@ class OfficesScreen(KioskScreen):
             place = shown.item
             about = " · ".join(p for p in (place.address.one_line(), *place_facts(place), place.excerpt) if p)
             items.append(
-                ChoiceData(place.name, short(about), in_other_language(shown.language, self.kiosk.language))
+                ChoiceData(
+                    place.name,
+                    short(about),
+                    in_other_language(shown.language, self.kiosk.language),
+                    language=shown.language,
+                )
             )
         return [ChoiceList(items, id="offices")]
 

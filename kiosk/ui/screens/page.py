@@ -11,6 +11,8 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from kiosk.content.html import Block, Document, html_to_document
 from kiosk.i18n import _
 from kiosk.i18n.locales import name_in
+from kiosk.speech.readings import PASSAGE, document_passages
+from kiosk.speech.utterance import Utterance
 from kiosk.ui import hints
 from kiosk.ui.destinations import LinkAt, PageAt
 from kiosk.ui.messages import Open
@@ -60,6 +62,23 @@ class PageScreen(KioskScreen):
         links = self.document.links
         shown = [hints.Hint(_("1–9 link as QR code"), hints.DIGITS[: len(links)])] if links else []
         return [hints.scroll(), *shown, *self.deck_hints(), *hints.frame()]
+
+    reads_paged = True
+
+    def title_language(self) -> str:
+        shown = self.kiosk.library.page(self.key)
+        return shown.language if shown else self.kiosk.language
+
+    def spoken_passages(self) -> list[Utterance]:
+        shown = self.kiosk.library.page(self.key)
+        if shown is None:
+            return []
+        lang = self.kiosk.language
+        said = []
+        if shown.language != lang:
+            notice = _("This page is not available in your language. It is shown in {language}.")
+            said.append(Utterance.of(notice.format(language=name_in(shown.language, lang)), lang, PASSAGE))
+        return said + document_passages(self.document, lang, shown.language)
 
     def compose_body(self) -> ComposeResult:
         shown = self.kiosk.library.page(self.key)

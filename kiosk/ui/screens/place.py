@@ -11,6 +11,8 @@ from kiosk.content.html import html_to_text
 from kiosk.content.library import Shown
 from kiosk.content.models import Place
 from kiosk.i18n import _
+from kiosk.speech.readings import PASSAGE, contact_passages, hours_passages
+from kiosk.speech.utterance import Utterance
 from kiosk.ui import hints
 from kiosk.ui.destinations import PlaceAt
 from kiosk.ui.screens.base import KioskScreen
@@ -42,6 +44,26 @@ class PlaceScreen(KioskScreen):
 
     def hints(self) -> list[hints.Hint]:
         return [hints.scroll(), *self.deck_hints(), *hints.frame()]
+
+    reads_paged = True
+
+    def title_language(self) -> str:
+        shown = self.shown_place()
+        return shown.language if shown else self.kiosk.language
+
+    def spoken_passages(self) -> list[Utterance]:
+        shown, lang = self.shown_place(), self.kiosk.language
+        if shown is None:
+            return []
+        place, content = shown.item, shown.language
+        said = [Utterance.of(place.address.one_line(), content, PASSAGE)] if place.address.one_line() else []
+        description = html_to_text(place.description_html) or place.excerpt
+        said += [Utterance.of(line, content, PASSAGE) for line in description.splitlines() if line.strip()]
+        said += hours_passages(place, self.kiosk.clock(), lang)
+        said += [Utterance.of(c.name, content, PASSAGE) for c in place.contacts if c.name]
+        phones = dict.fromkeys(p for p in (place.phone, *(c.phone for c in place.contacts)) if p)
+        emails = dict.fromkeys(e for e in (place.email, *(c.email for c in place.contacts)) if e)
+        return said + contact_passages(phones, emails, lang)
 
     def on_mount(self) -> None:
         super().on_mount()

@@ -44,6 +44,10 @@ class TopicsScreen(KioskScreen):
     def hints(self) -> list[hints.Hint]:
         return [hints.choose(), *hints.frame()] if self.entries else hints.frame()
 
+    def title_language(self) -> str:
+        shown = self.kiosk.library.page(self.parent_key) if self.parent_key is not None else None
+        return shown.language if shown is not None else self.kiosk.language
+
     def compose_body(self) -> ComposeResult:
         library = self.kiosk.library
         self.entries = library.topics(self.parent_key)
@@ -60,6 +64,7 @@ class TopicsScreen(KioskScreen):
                     shown.item.title,
                     short(shown.item.excerpt),
                     in_other_language(shown.language, self.kiosk.language),
+                    language=shown.language,
                 )
                 for shown in self.entries[: self.shown_count]
             ]

@@ -28,6 +28,9 @@ GREETING_SECONDS = 3.0
 class WelcomeScreen(Screen[None]):
     """The first thing a visitor sees; it carries nothing of any earlier visitor."""
 
+    #: The speech key here starts the audio menu: each language in itself, with the number to press.
+    offers_audio_menu = True
+
     def __init__(self) -> None:
         super().__init__(id="welcome")
         self.greeting_index = 0

@@ -28,6 +28,8 @@ class ChoiceData:
     title: str
     subtitle: str = ""
     note: str = ""
+    #: The language of title and subtitle when it is not the visitor's (content in a fallback language).
+    language: str = ""
 
 
 class Choice(Widget, can_focus=True):

@@ -15,14 +15,14 @@ from kiosk.i18n import _
 from kiosk.i18n.locales import native_name
 from kiosk.i18n.rtl import visual_line
 from kiosk.ui.hints import Hint
-from kiosk.ui.widgets.text import Prose, visual
+from kiosk.ui.widgets.text import Prose, spoken_as, visual
 
 
 class HeaderBar(Horizontal):
     """Title on the reading-start side; back, language and start-over controls."""
 
     class Pressed(Message):
-        """A header control was used: ``action`` is "back", "language" or "start_over"."""
+        """A header control was used: ``action`` is "back", "language", "start_over" or "read_aloud"."""
 
         def __init__(self, action: str) -> None:
             super().__init__()
@@ -36,12 +36,30 @@ class HeaderBar(Horizontal):
     def compose(self) -> ComposeResult:
         parts: list[Widget] = []
         if self.show_back:
-            parts.append(Button(visual(_("Back")), id="back", classes="header-button"))
+            parts.append(spoken_as(Button(visual(_("Back")), id="back", classes="header-button"), _("Back")))
         # Three rows: a long title wraps onto all of them, and only a very long one ends with "…".
         parts.append(Prose(Text(self.title_text, style="bold"), id="title", max_lines=3))
+        speech = getattr(self.app, "speech", None)
+        if speech is not None and speech.offered:
+            # Large and always in the same place: the way into speech mode for a visitor who taps.
+            label = speech.button_label()
+            read_aloud = Button(visual(label), id="read-aloud", classes="header-button")
+            # A tap must not take the focus from the item being said (F1 is the keyboard's way in).
+            read_aloud.can_focus = False
+            read_aloud.disabled = not speech.speaks(self.app.language)  # type: ignore[attr-defined]
+            parts.append(spoken_as(read_aloud, label))
         language: str = self.app.language  # type: ignore[attr-defined]
-        parts.append(Button(visual(native_name(language)), id="language", classes="header-button"))
-        parts.append(Button(visual(_("Start over")), id="start-over", classes="header-button"))
+        parts.append(
+            spoken_as(
+                Button(visual(native_name(language)), id="language", classes="header-button"),
+                native_name(language),
+            )
+        )
+        parts.append(
+            spoken_as(
+                Button(visual(_("Start over")), id="start-over", classes="header-button"), _("Start over")
+            )
+        )
         # Right-to-left readers start on the right: "back" belongs there.
         if self.app.direction == "rtl":  # type: ignore[attr-defined]
             parts.reverse()
@@ -49,9 +67,12 @@ class HeaderBar(Horizontal):
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         event.stop()
-        action = {"back": "back", "language": "language", "start-over": "start_over"}.get(
-            event.button.id or ""
-        )
+        action = {
+            "back": "back",
+            "language": "language",
+            "start-over": "start_over",
+            "read-aloud": "read_aloud",
+        }.get(event.button.id or "")
         if action:
             self.post_message(self.Pressed(action))
 

@@ -87,6 +87,11 @@ class QRCode(Widget):
         return self._data
 
     @property
+    def caption(self) -> str:
+        """The words under the code (what it is for)."""
+        return self._label
+
+    @property
     def matrix_size(self) -> int:
         """Modules per side, quiet zone included (0 if the data does not fit into a QR code)."""
         return len(self._matrix)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import unicodedata
 from collections.abc import Sequence
+from typing import TypeVar
 
 from rich.style import Style
 from rich.text import Text
@@ -18,6 +19,8 @@ from textual.widget import Widget
 
 from kiosk.content.models import Direction
 from kiosk.i18n.rtl import layout, visual_line
+
+_W = TypeVar("_W", bound=Widget)
 
 
 def has_rtl_letters(text: str) -> bool:
@@ -168,3 +171,16 @@ def visual(text: str, direction: Direction | None = None) -> Text:
     if direction == "rtl" and not has_rtl_letters(text):
         direction = "ltr"
     return Text(visual_line(text, direction))
+
+
+def spoken_as(widget: _W, text: str) -> _W:
+    """Remember what ``widget`` says in speech mode: its words in reading order (a label is drawn in
+    display order, which in Arabic or Farsi is not what a voice can read)."""
+    widget.spoken_text = text  # type: ignore[attr-defined]
+    return widget
+
+
+def spoken_text(widget: Widget) -> str:
+    """What :func:`spoken_as` gave ``widget``, else "" (nothing safe to say)."""
+    text = getattr(widget, "spoken_text", "")
+    return text if isinstance(text, str) else ""

@@ -1,0 +1,1 @@
+"""Speech output: the kiosk reads itself aloud, offline, with espeak-ng, in the visitor's language."""
