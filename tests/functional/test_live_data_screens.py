@@ -122,7 +122,12 @@ async def test_an_online_event_offers_its_meeting_link_as_a_code(settings: Setti
         assert decode_screen(app) == [MEETING]
         await pilot.press("c")
         await pilot.pause()
-        # The test server's event page (http://localhost) is no code: the policy wants https. Round again.
+        # The test server's event page (http://localhost) is no link code (the policy wants https), so
+        # the event's take-home is its text: title, date and time.
+        [text] = decode_screen(app)
+        assert text.startswith("Test-Veranstaltung") and "13:00" in text
+        await pilot.press("c")
+        await pilot.pause()
         assert decode_screen(app) == [calendar]
 
 
