@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from kiosk.config import Settings
-from kiosk.speech.engine import WriteWavs
+from kiosk.config import DEFAULT_LANGUAGES, Settings
+from kiosk.speech.engine import SpeechSetup, WriteWavs
+from kiosk.speech.system import check_speech
 from kiosk.ui.app import KioskApp
 from kiosk.ui.destinations import EventsAt, PlaceAt
 from kiosk.ui.runtime import Runtime
@@ -28,10 +29,6 @@ pytestmark = needs_espeak
 
 
 def speaking(settings: Settings, content: object, tmp_path: Path) -> KioskApp:
-    from kiosk.config import DEFAULT_LANGUAGES
-    from kiosk.speech.engine import SpeechSetup
-    from kiosk.speech.system import check_speech
-
     found = check_speech(True, "", list(DEFAULT_LANGUAGES), needs_player=False)
     runtime = Runtime(speech=SpeechSetup(found, WriteWavs(tmp_path / "speech")))
     return KioskApp(
