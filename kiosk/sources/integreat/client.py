@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import email.utils
 import functools
+import http.cookiejar
 import importlib.util
 import logging
 import math
@@ -23,13 +24,17 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from types import TracebackType
-from typing import Self
+from typing import TYPE_CHECKING, Self
 
 import httpx
 from tenacity import AsyncRetrying, RetryCallState
 from tenacity.wait import wait_random_exponential
 
 from kiosk.sources.integreat.network import AsyncioTransport
+
+if TYPE_CHECKING:
+    import http.client
+    import urllib.request
 
 log = logging.getLogger(__name__)
 
@@ -58,6 +63,13 @@ def _tls_context() -> ssl.SSLContext:
 def _url(text: str) -> httpx.URL:
     """``text`` parsed (and checked) once: every round asks for the same twenty URLs again."""
     return httpx.URL(text)
+
+
+class _NoCookies(http.cookiejar.CookieJar):
+    """The API is stateless: no cookie is kept, which also spares reading them from every answer."""
+
+    def extract_cookies(self, response: http.client.HTTPResponse, request: urllib.request.Request) -> None:
+        return None
 
 
 class FetchError(Exception):
@@ -181,6 +193,7 @@ class IntegreatClient:
             headers={"User-Agent": USER_AGENT, "Accept": "application/json", "Accept-Encoding": "gzip"},
             limits=limits,
             event_hooks={"request": [self._refuse_plain_http]},
+            cookies=_NoCookies(),
             transport=transport or AsyncioTransport(_tls_context(), limits),
         )
 

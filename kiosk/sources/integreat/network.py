@@ -10,7 +10,6 @@ context, a deadline per operation, and the errors httpcore expects (httpx turns 
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import ssl
 from collections.abc import Iterable
 from typing import Any
@@ -53,13 +52,13 @@ class AsyncioStream(AsyncNetworkStream):
             raise httpcore.WriteError(str(error) or type(error).__name__) from error
 
     async def aclose(self) -> None:
+        # As anyio does: close (sending what is buffered), one turn of the loop, then abort, so a
+        # peer that reads nothing (or never answers a TLS close_notify) cannot hold the close.
         transport = self._writer.transport
-        if transport.get_extra_info("ssl_object") is not None:
-            transport.abort()  # as httpcore's anyio backend: no wait for the server's close_notify
-        else:
-            self._writer.close()
-        with contextlib.suppress(OSError):
-            await self._writer.wait_closed()  # the socket is closed once this returns
+        if not transport.is_closing():
+            transport.close()
+            await asyncio.sleep(0)
+        transport.abort()
 
     async def start_tls(
         self, ssl_context: ssl.SSLContext, server_hostname: str | None = None, timeout: float | None = None
