@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -11,6 +12,7 @@ from kiosk.content.models import Address, Event, Language, LanguageContent, Regi
 from kiosk.sources.integreat.schema import parse_events, parse_languages
 from kiosk.ui.app import KioskApp
 from kiosk.ui.destinations import EventsAt, HomeAt
+from kiosk.ui.screens import events as events_screen
 from kiosk.ui.screens.event import EventScreen
 from kiosk.ui.screens.events import EventsScreen
 from kiosk.ui.widgets.choices import Choice
@@ -19,6 +21,7 @@ from tests.conftest import MONDAY_MORNING, FakeMonotonic
 from tests.support.conformance import conformance_json
 from tests.support.qr_screen import decode_screen
 from tests.support.screen import screen_text
+from tests.support.waiting import settle, until
 
 HALL = Address(street="Westerfilder Straße 54", postcode="44357", town="Dortmund")
 SITE = "https://integreat.app/dortmund/de/events"
@@ -246,3 +249,34 @@ async def test_conformance_events_each_date_once(settings: Settings) -> None:
         assert [t for t, _ in listed].count("Test-Veranstaltung mit neuem Titel") == 5
         assert len(set(listed)) == len(listed), "the uncombined API repeats the series; each date shows once"
         assert {"Einmalige Veranstaltung", "Dauerveranstaltung"} <= {t for t, _ in listed}
+
+
+async def test_the_list_looks_at_the_clock_by_itself(settings: Settings, monkeypatch: Any) -> None:
+    """The refresh runs on its own timer (started from the app's loop, see KioskScreen)."""
+    monkeypatch.setattr(events_screen, "REFRESH_S", 0.05)
+    clock = Clock()
+    app = make(settings, content(EVENTS), clock)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_events(app, pilot)
+        assert "Offene Beratung" in titles(app)
+        clock.now = at(23, 11, 1)  # it ended a minute ago
+        await until(
+            lambda: "Offene Beratung" not in titles(app), "the ended event left the list", pilot=pilot
+        )
+
+
+async def test_a_closed_list_and_its_tiles_are_freed_at_once(settings: Settings, monkeypatch: Any) -> None:
+    """Nothing holds a closed events list until its refresh timer would have woken (here an hour)."""
+    monkeypatch.setattr(events_screen, "REFRESH_S", 3600.0)
+    app = make(settings, content(EVENTS), Clock())
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_events(app, pilot)
+        await pilot.press("escape")
+        await settle(pilot, app)
+        assert not isinstance(app.screen, EventsScreen)
+
+        def freed() -> bool:
+            gc.collect()
+            return not any(isinstance(obj, EventsScreen) for obj in gc.get_objects())
+
+        await until(freed, "the closed events list was freed", pilot=pilot, timeout=30)

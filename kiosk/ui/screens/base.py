@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, cast
 
 from textual import events
@@ -33,6 +34,22 @@ if TYPE_CHECKING:
 def on_stack(screen: Screen[Any]) -> bool:
     """Still on the stack. An await in a handler can outlive its screen (Escape, an idle reset)."""
     return screen.is_attached and screen in screen.app.screen_stack
+
+
+def release_closed_widgets() -> None:
+    """Let the garbage collector free what closed widgets drew.
+
+    Textual's ``StylesCache.get_inner_outer`` is an ``lru_cache(1024)`` on a method, so its keys keep
+    up to 1,024 widgets' style caches alive, each with the rendered lines of a widget long closed:
+    tens of thousands of strips that every full garbage collection walks (a UI pause growing with
+    every screen a visitor opened). Emptying it when a screen closes costs one recomputation per
+    visible widget.
+    """
+    from textual._styles_cache import StylesCache
+
+    cache_clear = getattr(StylesCache.get_inner_outer, "cache_clear", None)
+    if cache_clear is not None:
+        cache_clear()
 
 
 def close(screen: Screen[Any]) -> bool:
@@ -153,6 +170,9 @@ class KioskScreen(ReportsFailedWorkers, Screen[None]):
         self.focus_first()
         self.set_class(self.kiosk.direction == "rtl", "-rtl")
 
+    def on_unmount(self) -> None:
+        release_closed_widgets()
+
     def focus_first(self) -> None:
         """The first tile; else the body, so that Enter never presses a header button by surprise."""
         lists = list(self.query(ChoiceList))
@@ -166,6 +186,21 @@ class KioskScreen(ReportsFailedWorkers, Screen[None]):
     @property
     def shown(self) -> bool:
         return on_stack(self)
+
+    def set_refresh_interval(self, seconds: float, callback: Callable[[], object]) -> None:
+        """Call ``callback`` every ``seconds`` while this screen is mounted (Textual stops it after).
+
+        The timer is started from the app's message loop, not from this screen's: asyncio keeps a
+        cancelled sleep, with the context it was started in (which names the active screen), until its
+        time comes. Started here, a 60 s refresh kept a closed events list and its 100+ tiles alive for
+        a minute after each visit, and every full garbage collection walked them again.
+        """
+
+        def start() -> None:
+            if self.is_attached:
+                self.set_interval(seconds, callback)
+
+        self.app.call_later(start)
 
     async def relabel(self) -> None:
         """Re-render in the current language, keeping the scroll position and the focused item."""

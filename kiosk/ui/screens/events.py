@@ -151,7 +151,7 @@ class EventsScreen(KioskScreen):
 
     def on_mount(self) -> None:
         super().on_mount()
-        self.set_interval(REFRESH_S, self.refresh_listing)
+        self.set_refresh_interval(REFRESH_S, self.refresh_listing)
 
     async def refresh_listing(self) -> None:
         """Look at the clock again; rebuild the list only if what it shows has changed."""

@@ -236,7 +236,7 @@ class HoursScreen(KioskScreen):
     def on_mount(self) -> None:
         super().on_mount()
         self.shown_status = self.status_key()
-        self.set_interval(REFRESH_S, self.refresh_status)
+        self.set_refresh_interval(REFRESH_S, self.refresh_status)
 
     def status_key(self) -> tuple[str, date]:
         """What the clock changes on this screen: the place's status line and which day is today."""

@@ -32,6 +32,10 @@ class ChoiceData:
     language: str = ""
 
 
+#: How many widths a tile keeps its wrapped lines for (a resize brings new ones; old ones go).
+_WIDTHS_KEPT = 4
+
+
 class Choice(Widget, can_focus=True):
     """One numbered, focusable tile; Enter or a tap chooses it.
 
@@ -39,7 +43,6 @@ class Choice(Widget, can_focus=True):
     costs style matching, layout and a render on each screen change.
     """
 
-    COMPONENT_CLASSES = {"choice--title", "choice--subtitle", "choice--note"}
     DEFAULT_CSS = """
     Choice { height: auto; min-height: 3; }
     """
@@ -61,7 +64,9 @@ class Choice(Widget, can_focus=True):
         #: The key that chooses this tile, shown before its title ("" for none).
         self.key = key
         self.data = data
-        self._wrapped: tuple[int, Direction, list[tuple[Text, str]]] | None = None
+        #: Wrapped lines by (width, direction): layout asks for several widths in one pass (with and
+        #: without a scrollbar), and wrapping a styled title costs more than anything else on a tile.
+        self._wrapped: dict[tuple[int, Direction], list[tuple[Text, str]]] = {}
 
     def parts(self) -> list[tuple[Text | str, str]]:
         """What the tile says, each part with the component class that colours it."""
@@ -87,14 +92,16 @@ class Choice(Widget, can_focus=True):
 
     def _lines(self, width: int) -> list[tuple[Text, str]]:
         direction = self.direction
-        cached = self._wrapped
-        if cached is not None and cached[0] == width and cached[1] == direction:
-            return cached[2]
+        cached = self._wrapped.get((width, direction))
+        if cached is not None:
+            return cached
         lines: list[tuple[Text, str]] = []
         for part, component in self.parts():
             # As a paragraph of its own would: wrapped, in visual order, at least one line.
             lines += [(line, component) for line in lines_for(part, width, direction) or [Text()]]
-        self._wrapped = (width, direction, lines)
+        if len(self._wrapped) >= _WIDTHS_KEPT:
+            self._wrapped.clear()
+        self._wrapped[(width, direction)] = lines
         return lines
 
     def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
@@ -106,14 +113,24 @@ class Choice(Widget, can_focus=True):
     def render(self) -> RenderResult:
         width = self.content_size.width or self.size.width
         lines: list[tuple[Text, Style | None]] = [
-            (line, self.get_component_rich_style(component, partial=True))
-            for line, component in self._lines(width)
+            (line, self._look(component)) for line, component in self._lines(width)
         ]
         big = big_key(self.key) if self.large else []
         if big and self.content_size.height >= len(lines) + len(big) + 3 and width >= 12:
-            style = self.get_component_rich_style("choice--title", partial=True) + Style(bold=True)
+            style = self._look("choice--title") + Style(bold=True)
             lines = [(Text(row), style) for row in big] + [(Text(), None)] + lines
         return stacked(self, lines, width, self.direction)
+
+    def _look(self, component: str) -> Style:
+        """The colour of one part of the tile, from its list's component classes (see ChoiceList)."""
+        if component == "choice--title" and self.has_focus:
+            component = "choice--title-focused"
+        owner = self.parent
+        return (
+            owner.get_component_rich_style(component, partial=True)
+            if isinstance(owner, ChoiceList)
+            else Style()
+        )
 
     def action_choose(self) -> None:
         self.post_message(self.Chosen(self))
@@ -167,6 +184,9 @@ class ChoiceList(Vertical):
     In a right-to-left session a grid fills from the right, as the visitor reads: 1 top right.
     """
 
+    #: The colours of a tile's parts. They live on the list, not on every tile: a component class
+    #: costs a style match of its own, per tile, on every screen change (125 tiles on the events list).
+    COMPONENT_CLASSES = {"choice--title", "choice--title-focused", "choice--subtitle", "choice--note"}
     DEFAULT_CSS = """
     ChoiceList { height: auto; }
     """

@@ -33,6 +33,10 @@ class Paragraph:
     below: int = 1
 
 
+#: How many widths a page keeps its display lines for (a resize brings new ones; old ones go).
+_WIDTHS_KEPT = 4
+
+
 class PageText(Widget):
     """Paragraphs, wrapped once per width; only the lines in view are drawn."""
 
@@ -46,7 +50,9 @@ class PageText(Widget):
     def __init__(self, paragraphs: Sequence[Paragraph], *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.paragraphs = list(paragraphs)
-        self._lines: tuple[int, Direction, list[tuple[Text, str]]] | None = None
+        #: Display lines by (width, direction): layout asks for two widths in one pass (with and
+        #: without a scrollbar), and a long page must not be wrapped again for each of them.
+        self._lines: dict[tuple[int, Direction], list[tuple[Text, str]]] = {}
         if self.paragraphs:
             # The space after the last paragraph is a margin, so it collapses with what follows.
             self.styles.margin = (self.paragraphs[0].above, 0, self.paragraphs[-1].below, 0)
@@ -59,9 +65,9 @@ class PageText(Widget):
         """Every display line at ``width`` with its look; blank lines between paragraphs included."""
         width = max(1, width)
         direction = self.direction
-        cached = self._lines
-        if cached is not None and cached[0] == width and cached[1] == direction:
-            return cached[2]
+        cached = self._lines.get((width, direction))
+        if cached is not None:
+            return cached
         lines: list[tuple[Text, str]] = []
         gap = 0
         for index, paragraph in enumerate(self.paragraphs):
@@ -71,7 +77,9 @@ class PageText(Widget):
             lines += [(Text(), "")] * blank
             lines += [(line, paragraph.look) for line in lines_for(paragraph.text, width, direction)]
             gap = paragraph.below
-        self._lines = (width, direction, lines)
+        if len(self._lines) >= _WIDTHS_KEPT:
+            self._lines.clear()
+        self._lines[(width, direction)] = lines
         return lines
 
     def get_content_height(self, container: Size, viewport: Size, width: int) -> int:

@@ -6,6 +6,7 @@ line, and aligns it to the reading-start side. Text is always plain: never parse
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections.abc import Sequence
 from typing import TypeVar
@@ -23,9 +24,20 @@ from kiosk.i18n.rtl import layout, visual_line
 _W = TypeVar("_W", bound=Widget)
 
 
+#: The blocks that hold every right-to-left letter (bidi class R or AL), and the right-to-left mark.
+#: Left-to-right text (Latin with „quotes“, Cyrillic) has no character in them: one C-speed search.
+_RTL_BLOCKS = re.compile("[\u0590-\u08ff\u200f\ufb1d-\ufeff\U00010800-\U00010fff\U0001e800-\U0001efff]")
+
+
 def has_rtl_letters(text: str) -> bool:
-    """True if ``text`` holds any right-to-left letter (Arabic, Hebrew, ...)."""
-    return any(unicodedata.bidirectional(char) in ("R", "AL") for char in text)
+    """True if ``text`` holds any right-to-left letter (Arabic, Hebrew, ...).
+
+    Only characters from the right-to-left blocks are looked up one by one: every block of every
+    page passes through here when a page is wrapped, and a loop over all characters was half the cost.
+    """
+    return any(
+        unicodedata.bidirectional(match.group()) in ("R", "AL") for match in _RTL_BLOCKS.finditer(text)
+    )
 
 
 def lines_for(text: str | Text, width: int, direction: Direction) -> list[Text]:
