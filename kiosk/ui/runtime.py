@@ -130,13 +130,13 @@ class Runtime:
 
 def load_more_languages(store: Store, content: RegionContent, codes: list[str]) -> RegionContent:
     """``content`` with the languages in ``codes`` read from the store too, in full where only part of
-    them was loaded (runs in a worker thread)."""
+    them was loaded (runs in a worker thread). Page HTML stays in the store until a page is shown."""
     by_language: dict[str, LanguageContent] = dict(content.by_language)
     for code in codes:
         if code in by_language and by_language[code].complete:
             continue
         try:
-            loaded = store.load_language(content.region, code)
+            loaded = store.load_language(content.region, code, html_later=True)
         except StoreError as error:
             log.warning("language %s could not be read from the store: %s", code, error)
             continue
