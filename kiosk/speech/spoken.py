@@ -138,8 +138,19 @@ def code_holds(target: str, lang: str) -> str:
     return gettext_in(lang, "a text")
 
 
+def _plain_text(target: str) -> bool:
+    """A code holding text for a person (not a card, calendar entry, phone, e-mail or link)."""
+    if target.startswith(("BEGIN:VCARD", "BEGIN:VCALENDAR", "BEGIN:VEVENT")):
+        return False
+    parts = urlsplit(target)
+    return parts.scheme not in ("tel", "mailto") and not parts.hostname
+
+
 def spoken_code(target: str, caption: str, lang: str) -> str:
-    """A QR code aloud: its caption and what it holds."""
+    """A QR code aloud: its caption and what it holds (a text code's caption says that already)."""
+    if _plain_text(target):
+        # TRANSLATORS: spoken, never shown: {caption} says what the code is for and holds.
+        return gettext_in(lang, "QR code: {caption}.").format(caption=caption)
     # TRANSLATORS: spoken, never shown: {caption} says what the code is for, {holds} what is in it.
     return gettext_in(lang, "QR code: {caption}. It holds {holds}.").format(
         caption=caption, holds=code_holds(target, lang)

@@ -88,6 +88,13 @@ def test_what_a_code_holds() -> None:
     assert said == "QR-Code: Nehmen Sie diese Seite mit. Er enthält einen Link zu integreat.app."
 
 
+def test_a_text_code_is_said_by_its_caption_alone() -> None:
+    # "Holds the text of this page. It holds a text." says the same thing twice.
+    said = spoken_code("Beratung\n☎ 0231 50 11 148", "Enthält den Text dieser Seite", "de")
+    assert said == "QR-Code: Enthält den Text dieser Seite."
+    assert spoken_code("tel:+4923150111148", "Anrufen", "de").endswith("Telefonnummer + 4 9 2 3 1 5 0 1 1 1 1 4 8.")
+
+
 @pytest.mark.parametrize("lang", DEFAULT_LANGUAGES)
 def test_the_audio_menu_offers_each_language_in_itself(lang: str) -> None:
     entry = menu_entry(lang, "4")

@@ -67,9 +67,13 @@ class EventScreen(KioskScreen):
                 spoken_when(occurrence.start, occurrence.end, event.all_day, lang, today), lang, PASSAGE
             )
         ]
+        if event.only_weekdays:
+            said.append(Utterance.of(_("Monday to Friday only"), lang, PASSAGE))
         where = ", ".join(p for p in (event.place_name, event.address.one_line()) if p)
         if where:
             said.append(Utterance.of(where, content, PASSAGE))
+        if event.meeting_url:
+            said.append(Utterance.of(self.online_words(), lang, PASSAGE))
         description = html_to_text(event.content_html) or event.excerpt
         said += [Utterance.of(line, content, PASSAGE) for line in description.splitlines() if line.strip()]
         return said
@@ -88,6 +92,12 @@ class EventScreen(KioskScreen):
         link = self.occurrence.event.meeting_url
         return bool(link) and self.kiosk.link_policy.qr_target(link) is not None
 
+    def online_words(self) -> str:
+        """How an online event is joined: by its code, or by asking at the office."""
+        if self.meeting_code():
+            return _("Online: scan the code for the meeting link.")
+        return _("Online. Please ask at the office for the meeting link.")
+
     def compose_body(self) -> ComposeResult:
         event = self.occurrence.event
         calendar = calendar_text(self.occurrence, self.kiosk.link_policy.max_length, self.code_room())
@@ -104,12 +114,7 @@ class EventScreen(KioskScreen):
                 if where:
                     yield Prose(where, classes="address")
                 if event.meeting_url:
-                    online = (
-                        _("Online: scan the code for the meeting link.")
-                        if self.meeting_code()
-                        else _("Online. Please ask at the office for the meeting link.")
-                    )
-                    yield Prose(Text(online, style="bold"), classes="online")
+                    yield Prose(Text(self.online_words(), style="bold"), classes="online")
                 if "vevent" in offered:
                     yield Prose(
                         _("Scan the code with your phone's camera to add this date to your calendar."),

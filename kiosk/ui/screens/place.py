@@ -57,6 +57,8 @@ class PlaceScreen(KioskScreen):
             return []
         place, content = shown.item, shown.language
         said = [Utterance.of(place.address.one_line(), content, PASSAGE)] if place.address.one_line() else []
+        # Step-free access and who runs it, as the screen shows them.
+        said += [Utterance.of(fact, lang, PASSAGE) for fact in place_facts(place)]
         description = html_to_text(place.description_html) or place.excerpt
         said += [Utterance.of(line, content, PASSAGE) for line in description.splitlines() if line.strip()]
         said += hours_passages(place, self.kiosk.clock(), lang)
