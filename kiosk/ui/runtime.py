@@ -25,6 +25,7 @@ from kiosk.content.models import LanguageContent, RegionContent
 from kiosk.i18n import _
 from kiosk.i18n.catalogs import reload as reload_catalogs
 from kiosk.i18n.formatting import format_datetime, format_relative
+from kiosk.memory import give_back_memory
 from kiosk.ops.notify import Notifier
 from kiosk.ops.pin import PinGuard
 from kiosk.search.live import LiveIndex
@@ -147,6 +148,7 @@ def load_more_languages(store: Store, content: RegionContent, codes: list[str]) 
     except StoreError:
         offered = list(content.languages)
     languages = [lang for lang in offered if lang.code in by_language] or list(content.languages)
+    give_back_memory()  # what reading the languages took for a moment
     return RegionContent(content.region, languages, by_language, content.source, content.fetched_at)
 
 
