@@ -3,7 +3,8 @@
 One file, ``state_dir/content.sqlite3``, in WAL mode with ``synchronous=FULL``: a language's new
 content, its validators and its sync state commit in one transaction, so a crash (or power cut) at
 any moment leaves either the old or the new content of a language, never a mix, and never new
-validators over old content. Records are stored as the API's JSON, re-serialised from what the
+validators over old content. (A round without new content commits without the fsync: see
+:meth:`Store.record_round`.) Records are stored as the API's JSON, re-serialised from what the
 parsers accepted, and read back through the same parsers. A corrupt file is moved aside (never
 deleted) and the store starts fresh; a failed write raises :class:`StoreWriteError`, logged once.
 
@@ -222,14 +223,21 @@ class Store(SQLiteFile):
     def record_round(
         self, region: str, outcomes: Mapping[str, Sequence[Outcome]], at: datetime | None = None
     ) -> None:
-        """Apply the outcomes of several languages in one transaction (one commit for a quiet round)."""
+        """Apply the outcomes of several languages in one transaction (one commit for a quiet round).
+
+        Without new content the commit is not synced to disk: it only says when the stored content was
+        confirmed (or failed to be), and a power cut that undoes that leaves older, still true, state
+        for the next round to renew. New content is synced before this returns.
+        """
         at = at or self._clock()
         rows = [
             (language, outcome, records_json(outcome.records) if isinstance(outcome, Changed) else None)
             for language, language_outcomes in outcomes.items()
             for outcome in language_outcomes
         ]
-        with self._transaction(f"{region}/{','.join(code or LANGUAGES for code in outcomes)}") as db:
+        durable = any(text is not None for _, _, text in rows)
+        what = f"{region}/{','.join(code or LANGUAGES for code in outcomes)}"
+        with self._transaction(what, durable=durable) as db:
             for language, outcome, text in rows:
                 self._apply(db, region, language, outcome, text, at)
 

@@ -199,20 +199,31 @@ class SQLiteFile:
     # -- writing and reading -----------------------------------------------------------------------
 
     @contextmanager
-    def _transaction(self, what: str) -> Iterator[sqlite3.Connection]:
-        """One write transaction; raises :class:`StoreWriteError` (logged once per failure episode)."""
+    def _transaction(self, what: str, *, durable: bool = True) -> Iterator[sqlite3.Connection]:
+        """One write transaction; raises :class:`StoreWriteError` (logged once per failure episode).
+
+        ``durable=False`` skips the fsync at this commit (WAL with ``synchronous=NORMAL``): still atomic
+        and consistent, but a power cut may undo it, so only for what the next write may as well redo.
+        The next durable commit syncs it along with its own.
+        """
         with self._lock:
             try:
                 if self.read_only and not self._writable_again():
                     raise sqlite3.OperationalError(f"the {self.WHAT} is open read-only")
-                self._db.execute("BEGIN IMMEDIATE")
+                if not durable:
+                    self._db.execute("PRAGMA synchronous=NORMAL")
                 try:
-                    yield self._db
-                    self._db.execute("COMMIT")
-                except BaseException:
-                    if self._db.in_transaction:
-                        self._db.execute("ROLLBACK")
-                    raise
+                    self._db.execute("BEGIN IMMEDIATE")
+                    try:
+                        yield self._db
+                        self._db.execute("COMMIT")
+                    except BaseException:
+                        if self._db.in_transaction:
+                            self._db.execute("ROLLBACK")
+                        raise
+                finally:
+                    if not durable:
+                        self._db.execute("PRAGMA synchronous=FULL")
             except sqlite3.Error as error:
                 message = f"cannot write {what} to {self.path}: {error}"
                 if not self._write_failing:

@@ -60,6 +60,10 @@ _PARSERS: dict[str, Callable[[Any], list[Any]]] = {
 }  # fmt: skip
 
 
+#: Bodies up to this size are hashed on the event loop (well under a millisecond).
+_INLINE_BYTES = 64 * 1024
+
+
 class SyncConfigError(Exception):
     """Syncing is not possible with these settings (no API configured)."""
 
@@ -114,6 +118,7 @@ class _Round:
     store: Store
     region: str
     previous: dict[tuple[str, str], ResourceState]
+    stored_languages: list[Language]
     report: SyncReport
     at: datetime
     quiet: dict[str, list[Outcome]] = field(default_factory=dict)
@@ -131,7 +136,9 @@ class _Round:
         fresh = fetched.validators
         if fetched.body is None:
             return self.note(language, Unchanged(kind, fresh.etag, fresh.last_modified))
-        digest = await asyncio.to_thread(_digest, fetched.body)
+        body = fetched.body
+        # A small body (an empty list of categories) is hashed at once; a thread hop costs more.
+        digest = _digest(body) if len(body) <= _INLINE_BYTES else await asyncio.to_thread(_digest, body)
         if state is not None and state.source == "api" and state.body_hash == digest:
             return self.note(language, Unchanged(kind, fresh.etag, fresh.last_modified))
         try:
@@ -159,12 +166,22 @@ class _Round:
 
     async def save(self, outcomes: dict[str, list[Outcome]], language: str = "") -> bool:
         """Store outcomes (one transaction); a failed write is a problem in the report, not a crash."""
+        return await asyncio.to_thread(self.record, outcomes, language)
+
+    def record(self, outcomes: dict[str, list[Outcome]], language: str = "") -> bool:
+        """:meth:`save` in the caller's thread."""
         try:
-            await asyncio.to_thread(self.store.record_round, self.region, outcomes, self.at)
+            self.store.record_round(self.region, outcomes, self.at)
         except StoreWriteError as error:  # the store has logged it, once
             self.report.errors.append(SyncProblem(language, "store", str(error)))
             return False
         return True
+
+    def finish(self) -> dict[str, dict[str, int]]:
+        """The quiet resources' confirmations stored, then what the store holds (one thread hop)."""
+        if self.quiet:
+            self.record(self.quiet)
+        return self.store.counts(self.region)
 
     async def languages(self) -> list[Language]:
         outcome = await self.resource("", LANGUAGES, self.client.languages)
@@ -173,7 +190,7 @@ class _Round:
                 self.report.changed.append("")
             return list(outcome.records)  # type: ignore[arg-type]
         self.quiet[""] = [outcome]
-        return await asyncio.to_thread(self.store.languages, self.region)
+        return self.stored_languages
 
     async def language(self, code: str) -> None:
         """A language's four resources, fetched together; new content stored in one transaction."""
@@ -188,6 +205,11 @@ class _Round:
             self.quiet[code] = list(outcomes)
         elif await self.save({code: list(outcomes)}, code):
             self.report.changed.append(code)
+
+
+def _stored(store: Store, region: str) -> tuple[list[ResourceState], list[Language]]:
+    """What a round starts from: each resource's state and the region's languages as stored."""
+    return store.states(region), store.languages(region)
 
 
 def _digest(body: bytes) -> str:
@@ -225,13 +247,14 @@ async def sync_once(
         raise SyncConfigError("no content API configured: set base_url in [api] (or KIOSK_API__BASE_URL)")
     at = (clock or berlin_now)()
     report = SyncReport(api.region)
-    previous = {(s.language, s.kind): s for s in await asyncio.to_thread(store.states, api.region)}
+    states, stored_languages = await asyncio.to_thread(_stored, store, api.region)
+    previous = {(s.language, s.kind): s for s in states}
     client = IntegreatClient(
         api.base_url, api.region, api.timeout_s, api.max_response_mb * 1024 * 1024,
         retry=retry, sleep=sleep, transport=transport,
     )  # fmt: skip
     async with client:
-        sync = _Round(client, store, api.region, previous, report, at)
+        sync = _Round(client, store, api.region, previous, stored_languages, report, at)
         offered = await sync.languages()
         codes = {language.code for language in offered}
         wanted = [code for code in settings.display.languages if code in codes]
@@ -248,12 +271,10 @@ async def sync_once(
             # and parsing is CPU-bound anyway, so more at once only made the whole round slower.
             for code in wanted:
                 await sync.language(code)
-        if sync.quiet:
-            await sync.save(sync.quiet)
+        counts = await asyncio.to_thread(sync.finish)
     order = {code: n for n, code in enumerate(["", *wanted])}
     kinds = {kind: n for n, kind in enumerate([LANGUAGES, *KINDS, CATEGORIES, "store"])}
     report.errors.sort(key=lambda problem: (order.get(problem.language, -1), kinds.get(problem.kind, -1)))
-    counts = await asyncio.to_thread(store.counts, api.region)
     for code in wanted:
         stored = counts.get(code, {})
         report.languages[code] = {kind: stored.get(kind) for kind in KINDS}

@@ -319,6 +319,12 @@ class SpeechController:
             self._paged = False
             self.script.play([said])
 
+    def say(self, utterance: Utterance) -> None:
+        """In speech mode, say ``utterance`` now (what a key just changed on screen: the code in view)."""
+        if self.on and self.menu is None:
+            self._paged = False
+            self.script.play([utterance])
+
     # -- what is said ------------------------------------------------------------------------------------
     def _focus_of(self, screen: Screen[Any]) -> Utterance | None:
         spoken_focus = getattr(screen, "spoken_focus", None)

@@ -268,8 +268,11 @@ async def test_right_to_left_session_with_overrides(synced: Synced) -> None:
                 await open_entry(pilot, app, title)
                 assert_inert(app, f"Arabic page {title[:20]!r}")
                 if title.startswith("مساعدة"):
-                    # In visual order too, the markup reads as written (its brackets not mirrored).
-                    assert any("evil [@click=app.quit]Beenden[/]" in row for row in visible_rows(app)[:3])
+                    # In visual order too, the markup is shown as text, not acted on. (Where the header's
+                    # line breaks put it at the start of a right-to-left line, the bidi algorithm mirrors
+                    # its leading brackets as any bidi terminal would: the words stay whole.)
+                    header = " ".join(visible_rows(app)[:3])
+                    assert "click=app.quit" in header and "Beenden" in header, header
                 await pilot.press("escape")
                 await pilot.pause()
 

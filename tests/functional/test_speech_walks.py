@@ -72,10 +72,14 @@ async def test_a_german_visitor_hears_the_home_tiles_and_the_office_hours_in_wor
             "Donnerstag: 14 bis 17 Uhr.",
             "Telefon: 0 2 3 1, 5 0, 1 1, 1 4 8",
             "E-Mail: lokalwillkommen.mh@stadtdo.de",
-            "QR-Code: Rufen Sie uns an. Er enthält die Telefonnummer 0 2 3 1 5 0 1 1 1 4 8.",
-            "QR-Code: Schreiben Sie uns eine E-Mail. Er enthält eine E-Mail-Adresse.",
+            # The take-home panel's code in view: the office hours as text.
+            "QR-Code: Enthält den Text dieser Seite.",
         ]
         assert {s.languages for s in hours} == {("de",)}
+        # C shows the next code, and a listener hears which.
+        assert [s.text for s in await press(pilot, app, "c")] == [
+            "QR-Code: Rufen Sie uns an. Er enthält die Telefonnummer 0 2 3 1 5 0 1 1 1 4 8."
+        ]
         assert_heard(app)
 
 
@@ -115,7 +119,10 @@ async def test_an_arabic_visitor_hears_a_german_fallback_page_in_the_german_voic
         assert page[2] == Said("passage", ("ar",), "هذه الصفحة غير متوفرة بلغتكم. نعرضها باللغة الألمانية.")
         passages = page[3:]
         assert passages[0] == Said("passage", ("de",), "So gehen Sie vor")
-        assert len(passages) >= 8 and all(s.languages == ("de",) for s in passages)
+        *body, code = passages
+        assert len(body) >= 8 and all(s.languages == ("de",) for s in body), passages
+        # The code in view is described by the kiosk, in the visitor's voice.
+        assert code.languages[0] == "ar" and code.text.startswith("رمز QR"), code
         assert_heard(app)
 
 
@@ -184,7 +191,15 @@ async def test_a_turkish_visitor_hears_an_office_in_turkish_words_and_german_con
         assert by_text["Pazartesi ve Cuma: saat 9 ile 12 arası."] == ("tr",)
         assert by_text["Şu an açık. kapanış: 12"] == ("tr",)
         assert by_text["Telefon: 0 2 3 1, 5 0, 1 1, 1 4 8"] == ("tr",)
-        assert any(t.startswith("QR kodu: Web sitesi. İçinde diakoniedortmund.de") for t in by_text)
+        # The code in view is described in Turkish; C shows (and says) the next one.
+        assert [by_text[t] for t in by_text if t.startswith("QR kodu:")] == [("tr",)]
+        heard = []
+        for _ in range(8):
+            heard += [s.text for s in await press(pilot, app, "c")]
+            if any(t.startswith("QR kodu: Web sitesi. İçinde diakoniedortmund.de") for t in heard):
+                break
+        else:
+            raise AssertionError(f"the website's code was never said: {heard}")
         assert_heard(app)
 
 

@@ -14,6 +14,7 @@ import gzip
 import hashlib
 import json
 import socket
+import ssl
 import threading
 import time
 import zlib
@@ -78,6 +79,7 @@ class SeenRequest:
     path: str
     headers: dict[str, str]
     at: float
+    client: str = ""  # the client's address and port: which connection the request came on
 
 
 @dataclass(frozen=True)
@@ -129,6 +131,9 @@ def _same(route: _Route, answer: bytes | Reply) -> bool:
 
 class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
+    # As production servers do (nginx sets TCP_NODELAY): without it, a small body sent after its
+    # headers waits for the client's delayed ACK on a kept-alive connection (40 ms).
+    disable_nagle_algorithm = True
     server: _Server
 
     def log_message(self, format: str, *args: object) -> None:
@@ -137,7 +142,8 @@ class _Handler(BaseHTTPRequestHandler):
     def do_GET(self) -> None:
         state = self.server.state
         with state.lock:
-            state.seen.append(SeenRequest(self.path, dict(self.headers.items()), time.monotonic()))
+            client = "{}:{}".format(*self.client_address[:2])
+            state.seen.append(SeenRequest(self.path, dict(self.headers.items()), time.monotonic(), client))
             plain = urlsplit(self.path).path
             failure = state.failures.get(plain) or state.failures.get(None)
             # Routes are written as read ("ö"); a client sends them percent-encoded ("%C3%B6").
@@ -276,8 +282,13 @@ class _Server(ThreadingHTTPServer):
 class ApiServer:
     """The local Integreat-like server; ``with ApiServer(routes) as server: server.url``."""
 
-    def __init__(self, routes: Mapping[str, bytes | Reply] | None = None) -> None:
+    def __init__(
+        self, routes: Mapping[str, bytes | Reply] | None = None, *, tls: ssl.SSLContext | None = None
+    ) -> None:
         self._server = _Server(("127.0.0.1", 0), _Handler)
+        self._tls = tls
+        if tls is not None:  # https: every accepted connection does its handshake first
+            self._server.socket = tls.wrap_socket(self._server.socket, server_side=True)
         self._server.state = ServerState()
         self.state = self._server.state
         self.set_routes(routes or {})
@@ -293,7 +304,7 @@ class ApiServer:
     @property
     def url(self) -> str:
         host, port = self._server.server_address[:2]
-        return f"http://{host!s}:{port}"
+        return f"{'https' if self._tls else 'http'}://{host!s}:{port}"
 
     def start(self) -> Self:
         self._thread.start()

@@ -92,7 +92,9 @@ def test_a_text_code_is_said_by_its_caption_alone() -> None:
     # "Holds the text of this page. It holds a text." says the same thing twice.
     said = spoken_code("Beratung\n☎ 0231 50 11 148", "Enthält den Text dieser Seite", "de")
     assert said == "QR-Code: Enthält den Text dieser Seite."
-    assert spoken_code("tel:+4923150111148", "Anrufen", "de").endswith("Telefonnummer + 4 9 2 3 1 5 0 1 1 1 1 4 8.")
+    assert spoken_code("tel:+4923150111148", "Anrufen", "de").endswith(
+        "Telefonnummer + 4 9 2 3 1 5 0 1 1 1 1 4 8."
+    )
 
 
 @pytest.mark.parametrize("lang", DEFAULT_LANGUAGES)

@@ -12,7 +12,7 @@ import pytest
 from kiosk.clock import BERLIN
 from kiosk.content.models import Event, Language, Page, Place
 from kiosk.sources.snapshot import load_snapshot
-from kiosk.store import FILE_NAME, Changed, Failed, Store, StoreError, StoreWriteError, Unchanged
+from kiosk.store import FILE_NAME, Changed, Failed, Outcome, Store, StoreError, StoreWriteError, Unchanged
 from kiosk.store.content import SCHEMA_VERSION, StoredPage
 
 NOW = datetime(2026, 3, 12, 14, 5, tzinfo=BERLIN)
@@ -255,3 +255,26 @@ def test_a_page_id_beyond_sqlites_integers_keeps_its_language_html_in_memory(sto
     german = store.load_language("augsburg", "de", html_later=True)
     assert german is not None and not any(isinstance(page, StoredPage) for page in german.pages)
     assert _shown(german.pages) == _shown([*pages("A"), huge])
+
+
+def test_a_quiet_round_is_committed_and_new_content_is_synced_again(store: Store, tmp_path: Path) -> None:
+    """A round without new content commits without an fsync; the next new content is synced as ever."""
+    fill(store, "v1")
+    later = NOW + timedelta(minutes=15)
+    quiet: dict[str, list[Outcome]] = {
+        "de": [Unchanged("pages", etag='"p-new"'), Failed("events", "server error (500)")]
+    }
+    store.record_round("augsburg", quiet, later)
+    other = sqlite3.connect(tmp_path / "state" / FILE_NAME)  # another reader sees the commit at once
+    rows = other.execute(
+        "SELECT kind, etag, confirmed_at, attempted_at, last_error FROM resource_state "
+        "WHERE language = 'de' AND kind IN ('pages', 'events') ORDER BY kind"
+    ).fetchall()
+    other.close()
+    assert rows == [
+        ("events", None, NOW.isoformat(), later.isoformat(), "server error (500)"),
+        ("pages", '"p-new"', later.isoformat(), later.isoformat(), None),
+    ]
+    assert store._db.execute("PRAGMA synchronous").fetchone()[0] == 2  # FULL again for new content
+    fill(store, "v2", later)
+    assert store._db.execute("PRAGMA synchronous").fetchone()[0] == 2

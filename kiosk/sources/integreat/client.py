@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import email.utils
 import functools
+import http.cookiejar
 import importlib.util
 import logging
 import math
@@ -23,17 +24,26 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from types import TracebackType
-from typing import Self
+from typing import TYPE_CHECKING, Self
 
 import httpx
-from tenacity import AsyncRetrying, RetryCallState, retry_if_exception_type, stop_after_attempt
+from tenacity import AsyncRetrying, RetryCallState
 from tenacity.wait import wait_random_exponential
+
+from kiosk.sources.integreat.network import AsyncioTransport
+
+if TYPE_CHECKING:
+    import http.client
+    import urllib.request
 
 log = logging.getLogger(__name__)
 
 USER_AGENT = "lokal-willkommen-kiosk/0.1 (Integreat API v3 client)"
 CONNECT_TIMEOUT_S = 5.0
 MAX_REDIRECTS = 5
+#: An error answer's body is read (and dropped) only this small and this quick, to keep the connection.
+DRAIN_BYTES = 64 * 1024
+DRAIN_S = 1.0
 _LOOPBACK = frozenset({"127.0.0.1", "localhost", "::1"})
 
 # httpcore imports sniffio on every request to learn the async library, and falls back to asyncio
@@ -47,6 +57,19 @@ if "sniffio" not in sys.modules and importlib.util.find_spec("sniffio") is None:
 def _tls_context() -> ssl.SSLContext:
     """httpx's own verifying context (certifi, or SSL_CERT_FILE/DIR), built once: loading CAs costs ~18 ms."""
     return httpx.create_ssl_context(verify=True)
+
+
+@functools.lru_cache(maxsize=256)
+def _url(text: str) -> httpx.URL:
+    """``text`` parsed (and checked) once: every round asks for the same twenty URLs again."""
+    return httpx.URL(text)
+
+
+class _NoCookies(http.cookiejar.CookieJar):
+    """The API is stateless: no cookie is kept, which also spares reading them from every answer."""
+
+    def extract_cookies(self, response: http.client.HTTPResponse, request: urllib.request.Request) -> None:
+        return None
 
 
 class FetchError(Exception):
@@ -159,16 +182,19 @@ class IntegreatClient:
         self.retry = retry or RetryPolicy()
         self._sleep = sleep
         self._backoff = wait_random_exponential(multiplier=self.retry.first_wait_s, max=self.retry.max_wait_s)
+        self._retrying = AsyncRetrying()  # only what a RetryCallState for the backoff needs
         # TLS verification is always on and deliberately not configurable here.
+        limits = httpx.Limits(max_connections=4, max_keepalive_connections=4)
         self._http = httpx.AsyncClient(
-            verify=_tls_context(),
+            verify=_tls_context(),  # for proxies from the environment; the transport has its own
             timeout=httpx.Timeout(timeout_s, connect=min(CONNECT_TIMEOUT_S, timeout_s)),
             follow_redirects=True,
             max_redirects=MAX_REDIRECTS,
             headers={"User-Agent": USER_AGENT, "Accept": "application/json", "Accept-Encoding": "gzip"},
-            limits=httpx.Limits(max_connections=4, max_keepalive_connections=4),
+            limits=limits,
             event_hooks={"request": [self._refuse_plain_http]},
-            transport=transport,
+            cookies=_NoCookies(),
+            transport=transport or AsyncioTransport(_tls_context(), limits),
         )
 
     async def __aenter__(self) -> Self:
@@ -213,25 +239,25 @@ class IntegreatClient:
 
     async def get(self, path: str, validators: Validators | None = None) -> Fetched:
         """GET ``{base}/api/v3/{path}`` with retries; raises :class:`FetchError` with a calm message."""
-        url = f"{self.base_url}/api/v3/{path}"
-        headers = (validators or Validators()).headers()
-        retrying = AsyncRetrying(
-            stop=stop_after_attempt(max(1, self.retry.attempts)),
-            wait=self._wait,
-            retry=retry_if_exception_type(TransientError),
-            sleep=self._sleep,
-            before_sleep=self._note_retry,
-            reraise=True,
-        )
-        try:
-            return await retrying(self._attempt, url, headers, validators or Validators())
-        except TransientError as error:
-            attempts = retrying.statistics.get("attempt_number", 1)
-            raise FetchError(f"{error} ({attempts} attempt{'s' if attempts != 1 else ''})") from None
+        url = _url(f"{self.base_url}/api/v3/{path}")
+        sent = validators or Validators()
+        headers = sent.headers()
+        attempts = max(1, self.retry.attempts)
+        # A plain loop, not tenacity's: most requests succeed at once, and a quiet round makes twenty.
+        for attempt in range(1, attempts + 1):
+            try:
+                return await self._attempt(url, headers, sent)
+            except TransientError as error:
+                if attempt == attempts:
+                    raise FetchError(f"{error} ({attempt} attempt{'s' if attempt != 1 else ''})") from None
+                # Debug only: the sync logs one line per failure episode, not one per retry.
+                log.debug("attempt %d failed (%s); trying again", attempt, error)
+                await self._sleep(self._wait(error, attempt))
+        raise AssertionError("unreachable: the last attempt returns or raises")
 
     # -- one attempt -----------------------------------------------------------------------------
 
-    async def _attempt(self, url: str, headers: dict[str, str], sent: Validators) -> Fetched:
+    async def _attempt(self, url: httpx.URL, headers: dict[str, str], sent: Validators) -> Fetched:
         try:
             async with asyncio.timeout(self.timeout_s):
                 return await self._exchange(url, headers, sent)
@@ -246,13 +272,14 @@ class IntegreatClient:
         except httpx.TransportError as error:  # connection lost, truncated body, protocol errors
             raise TransientError(f"connection failed: {_why(error)}") from None
 
-    async def _exchange(self, url: str, headers: dict[str, str], sent: Validators) -> Fetched:
+    async def _exchange(self, url: httpx.URL, headers: dict[str, str], sent: Validators) -> Fetched:
         async with self._http.stream("GET", url, headers=headers) as response:
             status = response.status_code
             if status == 304:
                 await response.aread()  # nothing to read, but only a finished answer frees the connection
                 return Fetched(None, _validators(response) or sent)
             if status == 404:
+                await _drain(response)  # an older CMS answers 404 for its categories every round
                 raise NotFound("not found (404)")
             if status == 429 or status >= 500:
                 retry_after = retry_after_seconds(response.headers.get("Retry-After"))
@@ -297,23 +324,33 @@ class IntegreatClient:
 
     # -- policies --------------------------------------------------------------------------------
 
-    def _wait(self, state: RetryCallState) -> float:
-        error = state.outcome.exception() if state.outcome else None
-        if isinstance(error, TransientError) and error.retry_after is not None:
+    def _wait(self, error: TransientError, attempt: int) -> float:
+        """Seconds before the next attempt: the server's Retry-After (capped), else full-jitter backoff."""
+        if error.retry_after is not None:
             return min(error.retry_after, self.retry.max_retry_after_s)
+        state = RetryCallState(self._retrying, None, (), {})
+        state.attempt_number = attempt
         wait = self._backoff(state)
         return wait if math.isfinite(wait) else self.retry.max_wait_s
-
-    @staticmethod
-    def _note_retry(state: RetryCallState) -> None:
-        # Debug only: the sync logs one line per failure episode, not one per retry.
-        error = state.outcome.exception() if state.outcome else None
-        log.debug("attempt %d failed (%s); trying again", state.attempt_number, error)
 
     async def _refuse_plain_http(self, request: httpx.Request) -> None:
         """A redirect may not leave TLS (plain http only to this machine, as the settings allow)."""
         if request.url.scheme != "https" and request.url.host not in _LOOPBACK:
             raise FetchError("redirected to a plain http:// address; refused")
+
+
+async def _drain(response: httpx.Response) -> None:
+    """Read a small declared body to its end, so the connection serves the next request instead of
+    being closed (a new connection costs more than the request); anything else is left unread."""
+    declared = response.headers.get("Content-Length", "")
+    if not declared.isdigit() or int(declared) > DRAIN_BYTES:
+        return
+    try:
+        async with asyncio.timeout(DRAIN_S):
+            async for _ in response.aiter_raw():
+                pass
+    except (TimeoutError, httpx.HTTPError):
+        pass  # the connection is closed instead: the answer itself is known already
 
 
 def _validators(response: httpx.Response) -> Validators | None:

@@ -125,10 +125,14 @@ class KioskScreen(ReportsFailedWorkers, Screen[None]):
             if target is not None:
                 said.append(Utterance.of(spoken_code(target, hand_off.caption, lang), lang, "passage"))
         # The take-home panel: the code in view, as the visitor sees it (C shows the next one).
-        for code in self.query(FittedCode):
-            if code.data and code.matrix_size:
-                said.append(Utterance.of(spoken_code(code.data, code.caption, lang), lang, "passage"))
-        return said
+        in_view = (self._spoken_fitted(code) for code in self.query(FittedCode))
+        return said + [utterance for utterance in in_view if utterance is not None]
+
+    def _spoken_fitted(self, code: FittedCode) -> Utterance | None:
+        if not (code.data and code.matrix_size):
+            return None
+        lang = self.kiosk.language
+        return Utterance.of(spoken_code(code.data, code.caption, lang), lang, "passage")
 
     def spoken_focus(self, widget: Widget) -> Utterance | None:
         """The focused item: a tile with its key ("3, Office hours"), a button by its words."""
@@ -241,6 +245,10 @@ class KioskScreen(ReportsFailedWorkers, Screen[None]):
     def action_next_code(self) -> None:
         if (deck := self._deck()) is not None:
             deck.show_next()
+            # A listener hears which code is in view now.
+            codes = list(deck.query(FittedCode))
+            if codes and (said := self._spoken_fitted(codes[0])):
+                self.kiosk.speech.say(said)
 
     def action_enlarge_code(self) -> None:
         if (deck := self._deck()) is not None:
