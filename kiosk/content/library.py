@@ -37,7 +37,6 @@ class Library:
         self._fallback = self._pick_fallback(content, language)
         self._pages: dict[PageKey, Page] = {}
         self._children: dict[PageKey | None, list[PageKey]] = {}
-        self._linked: dict[PageKey, PageKey] | None = None
         self._build_tree()
 
     @staticmethod
@@ -134,18 +133,20 @@ class Library:
             for candidate in sorted(linked, key=lambda link: link[0] != own):
                 if candidate in self._pages:
                     return candidate
-        return self._links_back().get(key)
+        return self._linking_to(key)
 
-    def _links_back(self) -> dict[PageKey, PageKey]:
-        """Each translation a page here names, to that page: found from the other side of the link."""
-        if self._linked is None:
-            self._linked = {
-                (code, t.id): key
-                for key, page in self._pages.items()
-                for code, t in page.available_languages.items()
-                if t.id is not None
-            }
-        return self._linked
+    def _linking_to(self, key: PageKey) -> PageKey | None:
+        """The page here that names ``key`` as its translation: found from the other side of the link.
+
+        A scan (a millisecond for thousands of pages) rather than a table of every link, which would
+        cost megabytes per language for a question asked only when a page does not name its own.
+        """
+        code, page_id = key
+        for here, page in reversed(self._pages.items()):  # the last wins, as in a table built in order
+            link = page.available_languages.get(code)
+            if link is not None and link.id == page_id:
+                return here
+        return None
 
     def page(self, key: PageKey) -> Shown[Page] | None:
         page = self._pages.get(key)

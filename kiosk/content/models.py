@@ -6,6 +6,8 @@ API responses and the bundled snapshot into them. All datetimes are timezone-awa
 
 from __future__ import annotations
 
+import sys
+import weakref
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, time
@@ -23,13 +25,37 @@ class Language:
     direction: Direction = "ltr"
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, weakref_slot=True)
 class Translation:
     """Where the same page lives in another language."""
 
     id: int
     url: str
     path: str
+
+
+#: Every page names its translations in every other language, so a region in twelve languages holds
+#: each link eleven times over; shared, the links of every language cost what one language's do.
+_TRANSLATIONS: weakref.WeakValueDictionary[tuple[int, str, str], Translation] = weakref.WeakValueDictionary()
+
+
+def shared_translation(page_id: int, url: str, path: str) -> Translation:
+    """A :class:`Translation` equal to ``Translation(page_id, url, path)``, shared with every other
+    page that names the same one (its texts shared with the page's own, see :func:`shared_text`).
+
+    Two threads asking at once may each make one: equal either way, only less shared.
+    """
+    key = (page_id, shared_text(url), shared_text(path))  # the key holds no copies of its own
+    found = _TRANSLATIONS.get(key)
+    if found is None:
+        found = Translation(*key)
+        _TRANSLATIONS[key] = found
+    return found
+
+
+def shared_text(text: str) -> str:
+    """``text`` as the one copy every equal address shares (freed with its last user)."""
+    return sys.intern(text)
 
 
 @dataclass(frozen=True, slots=True)

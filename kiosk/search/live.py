@@ -10,6 +10,7 @@ import logging
 import threading
 
 from kiosk.content.models import RegionContent
+from kiosk.memory import give_back_memory
 from kiosk.search.index import SearchIndex
 
 log = logging.getLogger(__name__)
@@ -57,6 +58,7 @@ class LiveIndex:
     def _build(self, content: RegionContent) -> None:
         try:
             index = SearchIndex.build(content)
+            give_back_memory()  # what reading every page's text took for a moment
         except Exception:
             log.exception("search index could not be built; search answers from the last one, if any")
             with self._changed:

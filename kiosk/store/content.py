@@ -8,6 +8,11 @@ validators over old content. (A round without new content commits without the fs
 parsers accepted, and read back through the same parsers. A corrupt file is moved aside (never
 deleted) and the store starts fresh; a failed write raises :class:`StoreWriteError`, logged once.
 
+Schema 3 keeps each page's HTML in a table of its own too (``page_html``, filled in the same
+transaction as the pages), so a running kiosk can hold every language's topic tree in memory and read
+a page's text only when it is shown (:class:`StoredPage`). A store of schema 2 gets the table filled
+from its stored pages when it is opened.
+
 Schema 2 (the series, weekday-only and online events, step-free access, organizations, contacts'
 hours, location categories): a store of schema 1 keeps every record it has, and forgets only its
 validators, so the next sync fetches each resource in full instead of hearing "not modified" about
@@ -19,9 +24,11 @@ from __future__ import annotations
 import json
 import logging
 import sqlite3
+from collections import OrderedDict
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import datetime
+from pathlib import Path
 from typing import Any, Literal
 
 from kiosk.content.models import Event, Language, LanguageContent, Page, Place, PlaceCategory, RegionContent
@@ -38,7 +45,9 @@ from kiosk.store.sqlite import SQLiteFile, StoreError
 log = logging.getLogger("kiosk.store")  # one logger for the package: what staff filter the journal by
 
 FILE_NAME = "content.sqlite3"
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
+#: How many page texts a store keeps at hand: the pages a visitor has open, and a few back.
+HTML_CACHE = 32
 Kind = Literal["pages", "events", "locations"]
 KINDS: tuple[Kind, ...] = ("pages", "events", "locations")
 LANGUAGES = "languages"  # the kind of a region's language list, stored under language ""
@@ -65,17 +74,36 @@ CREATE TABLE IF NOT EXISTS resource_state (
     fetched_at TEXT, confirmed_at TEXT, attempted_at TEXT, last_error TEXT,
     PRIMARY KEY (region, language, kind)
 ) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS page_html (
+    region TEXT NOT NULL, language TEXT NOT NULL, id INTEGER NOT NULL, html TEXT NOT NULL,
+    PRIMARY KEY (region, language, id)
+);
 """
+_PUT_HTML = "INSERT OR REPLACE INTO page_html (region, language, id, html) VALUES (?, ?, ?, ?)"
+# Every stored page's HTML, from the pages' own records (the records are what the parsers accepted).
+_FILL_HTML = """
+INSERT OR REPLACE INTO page_html (region, language, id, html)
+SELECT c.region, c.language, json_extract(j.value, '$.id'), json_extract(j.value, '$.content')
+FROM content AS c, json_each(c.records) AS j
+WHERE c.kind = 'pages' AND json_valid(c.records) AND json_type(c.records) = 'array'
+  AND json_type(j.value, '$.id') = 'integer' AND typeof(json_extract(j.value, '$.id')) = 'integer'
+  AND json_type(j.value, '$.content') = 'text'
+"""
+_SQLITE_INTEGERS = (-(2**63), 2**63 - 1)
 _PUT_CONTENT = (
     "INSERT OR REPLACE INTO content (region, language, kind, count, records) VALUES (?, ?, ?, ?, ?)"
 )
 
 
 def _migrate(db: sqlite3.Connection, found: int) -> None:
-    """Schema 1 -> 2: keep the content, forget the validators, so the next sync fetches it all anew."""
-    db.execute("UPDATE resource_state SET etag = NULL, last_modified = NULL, body_hash = NULL")
-    log.info("content store: schema %d -> %d; the next sync fetches every resource in full", found,
-             SCHEMA_VERSION)  # fmt: skip
+    """Schema 1 -> 2: keep the content, forget the validators, so the next sync fetches it all anew.
+    2 -> 3: each stored page's HTML into ``page_html``. Repeatable (a crash in between repeats it)."""
+    if found < 2:
+        db.execute("UPDATE resource_state SET etag = NULL, last_modified = NULL, body_hash = NULL")
+        log.info("content store: schema %d -> %d; the next sync fetches every resource in full", found,
+                 SCHEMA_VERSION)  # fmt: skip
+    db.execute("DELETE FROM page_html")
+    db.execute(_FILL_HTML)
 
 
 @dataclass(frozen=True, slots=True)
@@ -130,6 +158,35 @@ def _time(value: str | None) -> datetime | None:
     return datetime.fromisoformat(value) if value else None
 
 
+class StoredPage(Page):
+    """A page read from the store without its HTML; ``content_html`` reads it from there when asked.
+
+    Equal to, and shown exactly like, the page it was read from: only where its text waits differs.
+    """
+
+    __slots__ = ("_language", "_region", "_store")
+    _store: Store
+    _region: str
+    _language: str
+
+    @classmethod
+    def of(cls, page: Page, store: Store, region: str, language: str) -> StoredPage:
+        stored = object.__new__(cls)
+        for name in _PAGE_FIELDS:  # object.__setattr__: the frozen dataclass refuses its own
+            object.__setattr__(stored, name, getattr(page, name))
+        object.__setattr__(stored, "_store", store)
+        object.__setattr__(stored, "_region", region)
+        object.__setattr__(stored, "_language", language)
+        return stored
+
+    @property  # a field of Page, read from the store here
+    def content_html(self) -> str:
+        return self._store.page_html(self._region, self._language, self.id)
+
+
+_PAGE_FIELDS = tuple(f.name for f in fields(Page) if f.name != "content_html")
+
+
 class Store(SQLiteFile):
     """The content store; safe to share between the event loop and worker threads."""
 
@@ -146,6 +203,11 @@ class Store(SQLiteFile):
     READ_ONLY_QUERIES = ("mode=ro", "mode=ro&immutable=1")
     REOPEN_FOR_WRITES = True
     ON_WRITE_FAILURE = "; keeping what is stored"
+
+    def __init__(self, path: Path, *, clock: Callable[[], datetime] | None = None) -> None:
+        #: The page texts read last, newest last: (region, language, id) -> HTML.
+        self._html: OrderedDict[tuple[str, str, int], str] = OrderedDict()
+        super().__init__(path, clock=clock)
 
     # -- writing -----------------------------------------------------------------------------------
 
@@ -192,6 +254,8 @@ class Store(SQLiteFile):
         when = at.isoformat()
         if isinstance(outcome, Changed):
             db.execute(_PUT_CONTENT, (*key, len(outcome.records), text))
+            if outcome.kind == "pages":
+                self._put_html(db, region, language, outcome.records)
             db.execute(
                 "INSERT OR REPLACE INTO resource_state VALUES (?, ?, ?, 'api', ?, ?, ?, ?, ?, ?, NULL)",
                 (*key, outcome.etag, outcome.last_modified, outcome.body_hash, when, when, when),
@@ -212,6 +276,19 @@ class Store(SQLiteFile):
                 (when, outcome.error, *key),
             )
 
+    def _put_html(self, db: sqlite3.Connection, region: str, language: str, pages: Sequence[object]) -> None:
+        """A language's pages' HTML in ``page_html``, in the transaction that stores the pages."""
+        db.execute("DELETE FROM page_html WHERE region = ? AND language = ?", (region, language))
+        # An id SQLite cannot hold (outside 64 bits) leaves its page out: the language then keeps its
+        # HTML in memory (see _html_stored), as every language did before.
+        rows = [
+            (region, language, page.id, page.content_html)
+            for page in pages
+            if isinstance(page, Page) and _SQLITE_INTEGERS[0] <= page.id <= _SQLITE_INTEGERS[1]
+        ]
+        db.executemany(_PUT_HTML, rows)
+        self._html.clear()  # texts read before may be gone or changed now
+
     def seed_from_snapshot(self, snapshot: RegionContent | None = None) -> bool:
         """Fill an empty store from the bundled snapshot; True if it did. A non-empty store is left alone."""
         if not self.is_empty():
@@ -231,6 +308,8 @@ class Store(SQLiteFile):
             ):
                 blocks.append((code, kind, records_json(records), len(records)))
         with self._transaction(f"the snapshot of {snapshot.region}") as db:
+            for code, content in snapshot.by_language.items():
+                self._put_html(db, snapshot.region, code, content.pages)
             for language, kind, text, count in blocks:
                 key = (snapshot.region, language, kind)
                 db.execute(_PUT_CONTENT, (*key, count, text))
@@ -249,8 +328,9 @@ class Store(SQLiteFile):
     def regions(self) -> list[str]:
         return [row[0] for row in self._query("SELECT region FROM content WHERE kind = ?", (LANGUAGES,))]
 
-    def _records(self, region: str, language: str, kind: str) -> list[Any] | None:
-        stored = self.stored_json(region, language, kind)
+    def _records(self, region: str, language: str, kind: str, *, html: bool = True) -> list[Any] | None:
+        """A resource's records as the kiosk's objects; pages without their HTML if not ``html``."""
+        stored = self.stored_json(region, language, kind) if html else self._pages_json(region, language)
         if stored is None:
             return None
         if kind == "pages":
@@ -265,17 +345,32 @@ class Store(SQLiteFile):
         return self._records(region, "", LANGUAGES) or []
 
     def load_language(
-        self, region: str, language: Language | str, kinds: Sequence[Kind] = KINDS
+        self,
+        region: str,
+        language: Language | str,
+        kinds: Sequence[Kind] = KINDS,
+        *,
+        html_later: bool = False,
     ) -> LanguageContent | None:
-        """One language's content (only ``kinds`` of it if given), or None if nothing is stored for it."""
+        """One language's content (only ``kinds`` of it if given), or None if nothing is stored for it.
+
+        ``html_later``: pages as :class:`StoredPage`, their HTML left in the store until it is read
+        (what a running kiosk holds: every language's topic tree, the text of none).
+        """
         if isinstance(language, str):
             found = next((lang for lang in self.languages(region) if lang.code == language), None)
             if found is None:
                 return None
             language = found
-        loaded = {kind: self._records(region, language.code, kind) for kind in kinds}
+        code = language.code
+        later = html_later and "pages" in kinds and self._html_stored(region, code)
+        loaded = {
+            kind: self._records(region, code, kind, html=not later or kind != "pages") for kind in kinds
+        }
         if all(records is None for records in loaded.values()):
             return None
+        if later:
+            loaded["pages"] = [StoredPage.of(page, self, region, code) for page in loaded["pages"] or ()]
         categories = tuple(self._records(region, language.code, CATEGORIES) or ())
         return LanguageContent(
             language,
@@ -287,14 +382,21 @@ class Store(SQLiteFile):
         )
 
     def load_region(
-        self, region: str, languages: Sequence[str] | None = None, kinds: Sequence[Kind] = KINDS
+        self,
+        region: str,
+        languages: Sequence[str] | None = None,
+        kinds: Sequence[Kind] = KINDS,
+        *,
+        html_later: bool = False,
     ) -> RegionContent | None:
-        """The region's content (only ``languages`` and ``kinds`` if given), or None if nothing is stored."""
+        """The region's content (only ``languages`` and ``kinds`` if given), or None if nothing is stored.
+
+        ``html_later``: as for :meth:`load_language`."""
         offered = self.languages(region)
         by_language: dict[str, LanguageContent] = {}
         for language in offered:
             if languages is None or language.code in languages:
-                content = self.load_language(region, language, kinds)
+                content = self.load_language(region, language, kinds, html_later=html_later)
                 if content is not None:
                     by_language[language.code] = content
         if not by_language:
@@ -307,6 +409,53 @@ class Store(SQLiteFile):
             source=source,
             fetched_at=fetched_at,
         )
+
+    def _html_stored(self, region: str, language: str) -> bool:
+        """Whether ``page_html`` holds the HTML of every stored page of the language."""
+        try:
+            rows = self._query(
+                "SELECT (SELECT count FROM content WHERE region = ? AND language = ? AND kind = 'pages') "
+                "= (SELECT count(*) FROM page_html WHERE region = ? AND language = ?)",
+                (region, language, region, language),
+            )
+        except StoreError:  # a store read-only from before schema 3: the pages keep their HTML
+            return False
+        return bool(rows) and rows[0][0] == 1
+
+    def _pages_json(self, region: str, language: str) -> Any:
+        """A language's stored page records with their HTML left out (""), cut by SQLite: Python never
+        holds the texts, not even for a moment."""
+        rows = self._query(
+            "SELECT json_group_array(json(record)) FROM (SELECT json_set(j.value, '$.content', '') AS record "
+            "FROM content AS c, json_each(c.records) AS j "
+            "WHERE c.region = ? AND c.language = ? AND c.kind = 'pages' ORDER BY j.key)",
+            (region, language),
+        )
+        return None if not rows or rows[0][0] is None else json.loads(rows[0][0])
+
+    def page_html(self, region: str, language: str, page_id: int) -> str:
+        """A stored page's HTML ("" if the store no longer has it or cannot be read: logged)."""
+        key = (region, language, page_id)
+        with self._lock:  # so a write cannot slip between the read and the cache
+            found = self._html.get(key)
+            if found is not None:
+                self._html.move_to_end(key)
+                return found
+            try:
+                rows = self._query(
+                    "SELECT html FROM page_html WHERE region = ? AND language = ? AND id = ?", key
+                )
+            except StoreError as error:
+                log.warning("page %s/%s/%d: its text cannot be read: %s", region, language, page_id, error)
+                return ""
+            if not rows:
+                log.warning("page %s/%s/%d: its text is no longer stored", region, language, page_id)
+                return ""
+            html: str = rows[0][0]
+            self._html[key] = html
+            while len(self._html) > HTML_CACHE:
+                self._html.popitem(last=False)
+            return html
 
     def provenance(self, region: str) -> tuple[Source, datetime | None]:
         """Where the region's content came from ("api" once any of it did) and when it was last confirmed."""

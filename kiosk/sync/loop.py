@@ -86,10 +86,10 @@ class Syncer:
         region = self.settings.api.region
         previous = self.content
         if previous is None or "" in changed:
-            return self.store.load_region(region, self.settings.display.languages)
+            return self.store.load_region(region, self.settings.display.languages, html_later=True)
         by_language: dict[str, LanguageContent] = dict(previous.by_language)
         for code in changed:
-            fresh = self.store.load_language(region, code)
+            fresh = self.store.load_language(region, code, html_later=True)
             if fresh is not None:
                 by_language[code] = fresh
         source, fetched_at = self.store.provenance(region)

@@ -25,6 +25,7 @@ from kiosk.content.models import LanguageContent, RegionContent
 from kiosk.i18n import _
 from kiosk.i18n.catalogs import reload as reload_catalogs
 from kiosk.i18n.formatting import format_datetime, format_relative
+from kiosk.memory import give_back_memory
 from kiosk.ops.notify import Notifier
 from kiosk.ops.pin import PinGuard
 from kiosk.search.live import LiveIndex
@@ -130,13 +131,13 @@ class Runtime:
 
 def load_more_languages(store: Store, content: RegionContent, codes: list[str]) -> RegionContent:
     """``content`` with the languages in ``codes`` read from the store too, in full where only part of
-    them was loaded (runs in a worker thread)."""
+    them was loaded (runs in a worker thread). Page HTML stays in the store until a page is shown."""
     by_language: dict[str, LanguageContent] = dict(content.by_language)
     for code in codes:
         if code in by_language and by_language[code].complete:
             continue
         try:
-            loaded = store.load_language(content.region, code)
+            loaded = store.load_language(content.region, code, html_later=True)
         except StoreError as error:
             log.warning("language %s could not be read from the store: %s", code, error)
             continue
@@ -147,6 +148,7 @@ def load_more_languages(store: Store, content: RegionContent, codes: list[str]) 
     except StoreError:
         offered = list(content.languages)
     languages = [lang for lang in offered if lang.code in by_language] or list(content.languages)
+    give_back_memory()  # what reading the languages took for a moment
     return RegionContent(content.region, languages, by_language, content.source, content.fetched_at)
 
 

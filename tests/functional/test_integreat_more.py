@@ -29,6 +29,7 @@ from kiosk.sources.integreat.schema import (
     parse_region,
 )
 from kiosk.store import Store
+from kiosk.store.content import SCHEMA_VERSION
 from kiosk.sync.round import sync_once
 from tests.support.api_server import ApiServer, Reply, read_replies, sync_settings
 from tests.support.conformance import conformance_dir
@@ -248,4 +249,4 @@ async def test_a_schema_1_store_keeps_its_content_and_fetches_everything_anew(
     assert not any("If-None-Match" in r.headers for r in server.seen()), "every resource fetched in full"
     assert "de" in report.changed and reopened.load_region("augsburg") is not None
     with sqlite3.connect(path) as db:
-        assert db.execute("PRAGMA user_version").fetchone()[0] == 2
+        assert db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION

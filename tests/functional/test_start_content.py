@@ -28,11 +28,16 @@ class HeldStore(Store):
     release = threading.Event()
 
     def load_language(
-        self, region: str, language: Language | str, kinds: Sequence[Kind] = KINDS
+        self,
+        region: str,
+        language: Language | str,
+        kinds: Sequence[Kind] = KINDS,
+        *,
+        html_later: bool = False,
     ) -> LanguageContent | None:
         if set(kinds) >= set(KINDS):
             self.release.wait(timeout=120)
-        return super().load_language(region, language, kinds)
+        return super().load_language(region, language, kinds, html_later=html_later)
 
 
 def start_content(settings: Settings, store: Store) -> Any:

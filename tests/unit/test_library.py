@@ -61,3 +61,14 @@ def test_parent_cycle_pages_still_reachable() -> None:
                 reachable.add(shown.item.title)
                 stack.append((shown.language, shown.item.id))
     assert reachable == {"A", "B", "C"}
+
+
+def test_a_page_that_does_not_name_its_translation_is_found_from_the_other_side() -> None:
+    """English page 11 names no German version, but German page 1 names it: a switch finds page 1."""
+    de = [page(1, "Schule", en=11), page(2, "Kita")]
+    en = [page(11, "School"), page(12, "Day care")]
+    german = Library(region(de, en), "de")
+    assert german.same_page(("en", 11), en[0]) == ("de", 1)
+    assert german.same_page(("en", 12), en[1]) == ("en", 12)  # no German version: shown in English
+    assert german.same_page(("uk", 5)) is None  # nothing here names it: the caller stays where it was
+    assert german.same_page(("de", 2)) == ("de", 2)

@@ -13,6 +13,7 @@ from kiosk.clock import BERLIN
 from kiosk.content.models import Event, Language, Page, Place
 from kiosk.sources.snapshot import load_snapshot
 from kiosk.store import FILE_NAME, Changed, Failed, Outcome, Store, StoreError, StoreWriteError, Unchanged
+from kiosk.store.content import SCHEMA_VERSION, StoredPage
 
 NOW = datetime(2026, 3, 12, 14, 5, tzinfo=BERLIN)
 GERMAN = Language("de", "Deutsch")
@@ -195,6 +196,65 @@ def test_api_content_replaces_seeded_languages_one_by_one(store: Store) -> None:
     assert [p.title for p in content.by_language["de"].pages] == ["Neu"]
     assert content.by_language["de"].places == snapshot.by_language["de"].places
     assert content.by_language["en"] == snapshot.by_language["en"]
+
+
+def _shown(content_pages: object) -> list[tuple[object, ...]]:
+    """What a visitor can see of pages: every field, the HTML included."""
+    assert isinstance(content_pages, list)
+    return [(p.id, p.title, p.content_html, p.excerpt, p.url, p.parent_id, p.order) for p in content_pages]
+
+
+def test_pages_read_with_their_html_left_in_the_store_show_the_same_text(store: Store) -> None:
+    fill(store, "v1")
+    eager = store.load_language("augsburg", "de")
+    later = store.load_language("augsburg", "de", html_later=True)
+    assert eager is not None and later is not None
+    assert not any(isinstance(page, StoredPage) for page in eager.pages)
+    assert all(isinstance(page, StoredPage) for page in later.pages)
+    assert _shown(later.pages) == _shown(eager.pages) == _shown(pages("de v1 A", "de v1 B"))
+    assert later.events == eager.events and later.places == eager.places
+    # A sync that replaces the pages replaces their HTML in the same transaction.
+    fill(store, "v2")
+    again = store.load_language("augsburg", "de", html_later=True)
+    assert again is not None and _shown(again.pages) == _shown(pages("de v2 A", "de v2 B"))
+
+
+def test_a_language_whose_html_table_is_incomplete_keeps_its_html_in_memory(store: Store) -> None:
+    fill(store, "v1")
+    with sqlite3.connect(store.path) as db:
+        db.execute("DELETE FROM page_html WHERE language = 'ar' AND id = 2")
+    arabic = store.load_language("augsburg", "ar", html_later=True)
+    german = store.load_language("augsburg", "de", html_later=True)
+    assert arabic is not None and german is not None
+    assert not any(isinstance(page, StoredPage) for page in arabic.pages)
+    assert _shown(arabic.pages) == _shown(pages("ar v1 A", "ar v1 B"))
+    assert all(isinstance(page, StoredPage) for page in german.pages)
+
+
+def test_a_schema_2_store_gets_the_html_of_its_pages_when_opened(tmp_path: Path) -> None:
+    first = Store.open(tmp_path / "state", clock=lambda: NOW)
+    fill(first, "v1")
+    first.close()
+    # The store as schema 2 left it: no page HTML of its own (the validators are kept: no refetch).
+    with sqlite3.connect(tmp_path / "state" / FILE_NAME) as db:
+        db.execute("DROP TABLE page_html")
+        db.execute("PRAGMA user_version=2")
+    reopened = Store.open(tmp_path / "state", clock=lambda: NOW)
+    later = reopened.load_language("augsburg", "ar", html_later=True)
+    assert later is not None and all(isinstance(page, StoredPage) for page in later.pages)
+    assert _shown(later.pages) == _shown(pages("ar v1 A", "ar v1 B"))
+    assert all(s.etag or s.last_modified or s.kind == "locations" for s in reopened.states("augsburg"))
+    with sqlite3.connect(tmp_path / "state" / FILE_NAME) as db:
+        assert db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+
+
+def test_a_page_id_beyond_sqlites_integers_keeps_its_language_html_in_memory(store: Store) -> None:
+    huge = Page(id=2**70, title="Huge", content_html="<p>huge</p>")
+    store.replace_language("augsburg", "", [Changed("languages", [GERMAN])], NOW)
+    store.replace_language("augsburg", "de", [Changed("pages", [*pages("A"), huge])], NOW)
+    german = store.load_language("augsburg", "de", html_later=True)
+    assert german is not None and not any(isinstance(page, StoredPage) for page in german.pages)
+    assert _shown(german.pages) == _shown([*pages("A"), huge])
 
 
 def test_a_quiet_round_is_committed_and_new_content_is_synced_again(store: Store, tmp_path: Path) -> None:

@@ -150,3 +150,23 @@ def test_stored_pages_the_fast_path_does_not_know_go_through_the_parser(
     assert loaded is not None and loaded.pages, "the parser keeps what it can"
     assert "read through the parser" in caplog.text
     store.close()
+
+
+def test_links_between_languages_are_held_once_however_many_pages_name_them(tmp_path: Path) -> None:
+    """Twelve languages name each page's translations eleven times over; read back, each is one object."""
+    from kiosk.devtools.fill import fill_store
+
+    fill_store(tmp_path, languages=("de", "en", "ar"), pages=40, events=1, places=1, long_page_blocks=0)
+    store = Store.open(tmp_path)
+    try:
+        content = store.load_region("benchstadt")
+    finally:
+        store.close()
+    assert content is not None
+    pages = {(code, page.id): page for code, lc in content.by_language.items() for page in lc.pages}
+    links = [(code, link) for page in pages.values() for code, link in page.available_languages.items()]
+    assert len(links) >= len(pages)  # every page names the other languages' versions
+    assert len({id(link) for _code, link in links}) <= len(pages)
+    for code, link in links:
+        target = pages[(code, link.id)]
+        assert link.url == target.url and link.url is target.url and link.path is target.path

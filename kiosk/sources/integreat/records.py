@@ -26,7 +26,8 @@ from kiosk.content.models import (
     Page,
     Place,
     PlaceCategory,
-    Translation,
+    shared_text,
+    shared_translation,
 )
 
 
@@ -99,13 +100,15 @@ def pages_from_records(records: list[dict[str, Any]]) -> list[Page]:
                 title=_untext(_str(record["title"])),
                 content_html=_str(record["content"]),
                 excerpt=_untext(_str(record["excerpt"])),
-                url=_str(record["url"]),
-                path=_str(record["path"]),
+                url=shared_text(_str(record["url"])),
+                path=shared_text(_str(record["path"])),
                 parent_id=parent if parent in ids and parent != record["id"] else None,
                 order=int(record["order"]),
                 last_updated=None if updated is None else datetime.fromisoformat(updated).astimezone(BERLIN),
                 available_languages={
-                    _str(code): Translation(int(link["id"]), _str(link["url"]), _str(link["path"]))
+                    shared_text(_str(code)): shared_translation(
+                        int(link["id"]), _str(link["url"]), _str(link["path"])
+                    )
                     for code, link in record["available_languages"].items()
                 },
             )

@@ -17,7 +17,7 @@ from typing import Any, TypeVar
 
 from pydantic import TypeAdapter, ValidationError
 
-from kiosk.content.models import Direction, Language, Page, Translation
+from kiosk.content.models import Direction, Language, Page, Translation, shared_text, shared_translation
 from kiosk.content.text import one_line
 from kiosk.sources.integreat.convert import (
     aware,
@@ -145,7 +145,7 @@ def _translations(raw: dict[str, Any] | list[Any] | None) -> dict[str, Translati
             translation_id = link.id if link.id is not None else synthetic_id(link.path, link.url)
         except ValueError:
             continue
-        out[code] = Translation(translation_id, url_text(link.url), url_text(link.path))
+        out[code] = shared_translation(translation_id, url_text(link.url), url_text(link.path))
     return out
 
 
@@ -167,8 +167,8 @@ def _page(wire: PageWire, parents: dict[str, int], ids: set[int]) -> Page:
         title=title_text(wire.title),
         content_html=html_text(wire.content),
         excerpt=excerpt_text(wire.excerpt),
-        url=url_text(wire.url),
-        path=url_text(wire.path),
+        url=shared_text(url_text(wire.url)),
+        path=shared_text(url_text(wire.path)),
         parent_id=parent_id if parent_id != page_id else None,
         order=wire.order or 0,
         last_updated=aware(wire.last_updated or wire.modified_gmt),
