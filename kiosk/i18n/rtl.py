@@ -256,7 +256,14 @@ def _visual_order(text: str, base: str) -> str:
 
 def _shape(text: str) -> str:
     """Join Arabic letters into their contextual forms, then drop ZWNJ/ZWJ (they did their work)."""
-    return str(_RESHAPER.reshape(_no_joiner_before_mark(text))).replace(ZWNJ, "").replace(ZWJ, "")
+    text = _no_joiner_before_mark(text)
+    try:
+        shaped = str(_RESHAPER.reshape(text))
+    except IndexError:
+        # arabic-reshaper 3.0 drops a ZWJ it cannot use and then looks for ligatures at the old
+        # indices ("\u200dلآ"): shape without the joiners rather than fail on a stray one.
+        shaped = str(_RESHAPER.reshape(text.replace(ZWJ, "")))
+    return shaped.replace(ZWNJ, "").replace(ZWJ, "")
 
 
 def _no_joiner_before_mark(text: str) -> str:
