@@ -114,41 +114,47 @@ def spoken_when(start: datetime, end: datetime, all_day: bool, lang: str, today:
     return gettext_in(lang, "{date}, {hours}").format(date=day, hours=span)
 
 
-def code_holds(target: str, lang: str) -> str:
-    """What a QR code holds, in words: "a link to integreat.app", "a contact card", ..."""
+def _kind_of(target: str) -> tuple[str, str]:
+    """What kind of thing a QR code holds ("card", "calendar", "tel", "mailto", "link", "text"),
+    with the part worth saying (the number, the host)."""
     if target.startswith("BEGIN:VCARD"):
-        # TRANSLATORS: spoken, never shown: what a QR code holds.
-        return gettext_in(lang, "a contact card for your phone")
-    if target.startswith("BEGIN:VCALENDAR") or target.startswith("BEGIN:VEVENT"):
-        # TRANSLATORS: spoken, never shown: what a QR code holds.
-        return gettext_in(lang, "a calendar entry for your phone")
+        return "card", ""
+    if target.startswith(("BEGIN:VCALENDAR", "BEGIN:VEVENT")):
+        return "calendar", ""
     parts = urlsplit(target)
     if parts.scheme == "tel":
-        number = " ".join(ch for ch in unquote(parts.path) if ch.isdigit() or ch == "+")
-        # TRANSLATORS: spoken, never shown: what a QR code holds; {number} is read digit by digit.
-        return gettext_in(lang, "the phone number {number}").format(number=number)
+        return "tel", " ".join(ch for ch in unquote(parts.path) if ch.isdigit() or ch == "+")
     if parts.scheme == "mailto":
+        return "mailto", ""
+    host = (parts.hostname or "").removeprefix("www.")
+    return ("link", host) if host else ("text", "")
+
+
+def code_holds(target: str, lang: str) -> str:
+    """What a QR code holds, in words: "a link to integreat.app", "a contact card", ..."""
+    kind, detail = _kind_of(target)
+    if kind == "card":
+        # TRANSLATORS: spoken, never shown: what a QR code holds.
+        return gettext_in(lang, "a contact card for your phone")
+    if kind == "calendar":
+        # TRANSLATORS: spoken, never shown: what a QR code holds.
+        return gettext_in(lang, "a calendar entry for your phone")
+    if kind == "tel":
+        # TRANSLATORS: spoken, never shown: what a QR code holds; {number} is read digit by digit.
+        return gettext_in(lang, "the phone number {number}").format(number=detail)
+    if kind == "mailto":
         # TRANSLATORS: spoken, never shown: what a QR code holds.
         return gettext_in(lang, "an e-mail address")
-    host = (parts.hostname or "").removeprefix("www.")
-    if host:
+    if kind == "link":
         # TRANSLATORS: spoken, never shown: what a QR code holds; {site} is a host name.
-        return gettext_in(lang, "a link to {site}").format(site=host)
+        return gettext_in(lang, "a link to {site}").format(site=detail)
     # TRANSLATORS: spoken, never shown: what a QR code holds when it is none of the above.
     return gettext_in(lang, "a text")
 
 
-def _plain_text(target: str) -> bool:
-    """A code holding text for a person (not a card, calendar entry, phone, e-mail or link)."""
-    if target.startswith(("BEGIN:VCARD", "BEGIN:VCALENDAR", "BEGIN:VEVENT")):
-        return False
-    parts = urlsplit(target)
-    return parts.scheme not in ("tel", "mailto") and not parts.hostname
-
-
 def spoken_code(target: str, caption: str, lang: str) -> str:
     """A QR code aloud: its caption and what it holds (a text code's caption says that already)."""
-    if _plain_text(target):
+    if _kind_of(target)[0] == "text":
         # TRANSLATORS: spoken, never shown: {caption} says what the code is for and holds.
         return gettext_in(lang, "QR code: {caption}.").format(caption=caption)
     # TRANSLATORS: spoken, never shown: {caption} says what the code is for, {holds} what is in it.
