@@ -89,9 +89,9 @@ def record(out: Path, language: str) -> Path:
     target = out / language
     shutil.rmtree(target, ignore_errors=True)
     with tempfile.TemporaryDirectory() as state:
-        settings = load_settings().model_copy(
-            update={"paths": load_settings().paths.model_copy(update={"state_dir": Path(state)})}
-        )
+        settings = load_settings()
+        paths = settings.paths.model_copy(update={"state_dir": Path(state)})
+        settings = settings.model_copy(update={"paths": paths})
         runtime = Runtime(speech=SpeechSetup(found, WriteWavs(target)))
         app = KioskApp(settings, load_snapshot(), runtime=runtime, cycle_greeting=False)
         journal = asyncio.run(_walk(app, language))
