@@ -13,7 +13,6 @@ from __future__ import annotations
 import asyncio
 import email.utils
 import functools
-import http.cookiejar
 import importlib.util
 import logging
 import math
@@ -24,17 +23,13 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from types import TracebackType
-from typing import TYPE_CHECKING, Self
+from typing import Self
 
 import httpx
 from tenacity import AsyncRetrying, RetryCallState
 from tenacity.wait import wait_random_exponential
 
 from kiosk.sources.integreat.network import AsyncioTransport
-
-if TYPE_CHECKING:
-    import http.client
-    import urllib.request
 
 log = logging.getLogger(__name__)
 
@@ -57,19 +52,6 @@ if "sniffio" not in sys.modules and importlib.util.find_spec("sniffio") is None:
 def _tls_context() -> ssl.SSLContext:
     """httpx's own verifying context (certifi, or SSL_CERT_FILE/DIR), built once: loading CAs costs ~18 ms."""
     return httpx.create_ssl_context(verify=True)
-
-
-@functools.lru_cache(maxsize=256)
-def _url(text: str) -> httpx.URL:
-    """``text`` parsed (and checked) once: every round asks for the same twenty URLs again."""
-    return httpx.URL(text)
-
-
-class _NoCookies(http.cookiejar.CookieJar):
-    """The API is stateless: no cookie is kept, which also spares reading them from every answer."""
-
-    def extract_cookies(self, response: http.client.HTTPResponse, request: urllib.request.Request) -> None:
-        return None
 
 
 class FetchError(Exception):
@@ -185,16 +167,19 @@ class IntegreatClient:
         self._retrying = AsyncRetrying()  # only what a RetryCallState for the backoff needs
         # TLS verification is always on and deliberately not configurable here.
         limits = httpx.Limits(max_connections=4, max_keepalive_connections=4)
+        # The client chooses the transport for a URL (proxies from the environment get their own);
+        # requests are sent by :meth:`_send`, without its per-request auth, cookie and hook machinery.
         self._http = httpx.AsyncClient(
             verify=_tls_context(),  # for proxies from the environment; the transport has its own
-            timeout=httpx.Timeout(timeout_s, connect=min(CONNECT_TIMEOUT_S, timeout_s)),
-            follow_redirects=True,
-            max_redirects=MAX_REDIRECTS,
             headers={"User-Agent": USER_AGENT, "Accept": "application/json", "Accept-Encoding": "gzip"},
             limits=limits,
-            event_hooks={"request": [self._refuse_plain_http]},
-            cookies=_NoCookies(),
             transport=transport or AsyncioTransport(_tls_context(), limits),
+        )
+        # What every request carries (httpx's defaults merged with ours), and its timeouts: connecting
+        # is bounded on its own; everything else by the deadline of the whole exchange (_attempt).
+        self._prepared = _Prepared(
+            tuple((key.decode("latin-1"), value.decode("latin-1")) for key, value in self._http.headers.raw),
+            (("connect", min(CONNECT_TIMEOUT_S, timeout_s)), ("read", None), ("write", None), ("pool", None)),
         )
 
     async def __aenter__(self) -> Self:
@@ -239,14 +224,13 @@ class IntegreatClient:
 
     async def get(self, path: str, validators: Validators | None = None) -> Fetched:
         """GET ``{base}/api/v3/{path}`` with retries; raises :class:`FetchError` with a calm message."""
-        url = _url(f"{self.base_url}/api/v3/{path}")
         sent = validators or Validators()
-        headers = sent.headers()
+        request = _request(f"{self.base_url}/api/v3/{path}", sent, self._prepared)
         attempts = max(1, self.retry.attempts)
         # A plain loop, not tenacity's: most requests succeed at once, and a quiet round makes twenty.
         for attempt in range(1, attempts + 1):
             try:
-                return await self._attempt(url, headers, sent)
+                return await self._attempt(request, sent)
             except TransientError as error:
                 if attempt == attempts:
                     raise FetchError(f"{error} ({attempt} attempt{'s' if attempt != 1 else ''})") from None
@@ -257,10 +241,10 @@ class IntegreatClient:
 
     # -- one attempt -----------------------------------------------------------------------------
 
-    async def _attempt(self, url: httpx.URL, headers: dict[str, str], sent: Validators) -> Fetched:
+    async def _attempt(self, request: httpx.Request, sent: Validators) -> Fetched:
         try:
             async with asyncio.timeout(self.timeout_s):
-                return await self._exchange(url, headers, sent)
+                return await self._exchange(request, sent)
         except TimeoutError:
             raise TransientError(f"no complete answer within {self.timeout_s:g} s") from None
         except httpx.TimeoutException:
@@ -272,11 +256,12 @@ class IntegreatClient:
         except httpx.TransportError as error:  # connection lost, truncated body, protocol errors
             raise TransientError(f"connection failed: {_why(error)}") from None
 
-    async def _exchange(self, url: httpx.URL, headers: dict[str, str], sent: Validators) -> Fetched:
-        async with self._http.stream("GET", url, headers=headers) as response:
+    async def _exchange(self, request: httpx.Request, sent: Validators) -> Fetched:
+        response = await self._send(request)
+        try:
             status = response.status_code
             if status == 304:
-                await response.aread()  # nothing to read, but only a finished answer frees the connection
+                await _finish(response)  # nothing to read, but only a finished answer frees the connection
                 return Fetched(None, _validators(response) or sent)
             if status == 404:
                 await _drain(response)  # an older CMS answers 404 for its categories every round
@@ -292,6 +277,25 @@ class IntegreatClient:
                 raise FetchError(f"not JSON but {content_type[:60] or 'no content type'!r}")
             body = await self._read(response)
             return Fetched(body, _validators(response) or Validators())
+        finally:
+            await response.aclose()
+
+    async def _send(self, request: httpx.Request) -> httpx.Response:
+        """The answer to ``request``, redirects followed (as httpx would, for a GET without cookies),
+        through the transport httpx chooses for each URL; the caller closes it."""
+        for _ in range(MAX_REDIRECTS + 1):
+            self._refuse_plain_http(request.url)
+            transport = self._http._transport_for_url(request.url)  # the direct one, or a proxy's
+            response = await transport.handle_async_request(request)
+            response.request = request
+            if not response.has_redirect_location:
+                return response
+            try:
+                await _drain(response)  # a small body is read, so the connection serves the next hop
+            finally:
+                await response.aclose()
+            request = _redirected(request, response)
+        raise httpx.TooManyRedirects(f"more than {MAX_REDIRECTS} redirects", request=request)
 
     async def _read(self, response: httpx.Response) -> bytes:
         limit = self.max_response_bytes
@@ -333,10 +337,50 @@ class IntegreatClient:
         wait = self._backoff(state)
         return wait if math.isfinite(wait) else self.retry.max_wait_s
 
-    async def _refuse_plain_http(self, request: httpx.Request) -> None:
+    @staticmethod
+    def _refuse_plain_http(url: httpx.URL) -> None:
         """A redirect may not leave TLS (plain http only to this machine, as the settings allow)."""
-        if request.url.scheme != "https" and request.url.host not in _LOOPBACK:
+        if url.scheme != "https" and url.host not in _LOOPBACK:
             raise FetchError("redirected to a plain http:// address; refused")
+
+
+@dataclass(frozen=True, slots=True)
+class _Prepared:
+    """What a client puts on every request: its headers (in order) and its timeouts."""
+
+    headers: tuple[tuple[str, str], ...]
+    timeouts: tuple[tuple[str, float | None], ...]
+
+
+@functools.lru_cache(maxsize=256)
+def _request(url: str, validators: Validators, prepared: _Prepared) -> httpx.Request:
+    """A GET built (URL parsed and checked, headers encoded) once: every round asks for the same
+    twenty URLs with the same validators again. Nothing along the way changes a sent request."""
+    headers = [*prepared.headers, *validators.headers().items()]
+    return httpx.Request("GET", url, headers=headers, extensions={"timeout": dict(prepared.timeouts)})
+
+
+def _redirected(request: httpx.Request, response: httpx.Response) -> httpx.Request:
+    """The GET a redirect asks for, as httpx builds it: the Location resolved against the URL that
+    was asked for (keeping its fragment), the same headers but the Host, the same timeouts."""
+    try:
+        url = httpx.URL(response.headers["Location"])
+    except httpx.InvalidURL as error:
+        raise httpx.RemoteProtocolError(f"invalid redirect address: {error}", request=request) from None
+    if url.scheme and not url.host:  # "absolute" but without a host (httpx issue 771)
+        url = url.copy_with(host=request.url.host)
+    if url.is_relative_url:
+        url = request.url.join(url)
+    if request.url.fragment and not url.fragment:
+        url = url.copy_with(fragment=request.url.fragment)
+    headers = [(key, value) for key, value in request.headers.raw if key.lower() != b"host"]
+    return httpx.Request("GET", url, headers=headers, extensions=request.extensions)
+
+
+async def _finish(response: httpx.Response) -> None:
+    """Read a 304 to its end (it has no body; the end is what the connection waits for)."""
+    async for _ in response.aiter_raw():
+        pass
 
 
 async def _drain(response: httpx.Response) -> None:
