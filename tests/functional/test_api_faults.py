@@ -7,7 +7,13 @@ from collections.abc import Iterator
 import httpx
 import pytest
 
-from kiosk.sources.integreat.client import FetchError, IntegreatClient, RetryPolicy, retry_after_seconds
+from kiosk.sources.integreat.client import (
+    FetchError,
+    IntegreatClient,
+    RetryPolicy,
+    Validators,
+    retry_after_seconds,
+)
 from tests.support.api_server import ApiServer, Fault, conformance_routes, free_port_url
 
 PAGES = "/api/v3/augsburg/de/pages/"
@@ -129,6 +135,55 @@ async def test_a_redirect_may_not_leave_tls() -> None:
     async with api:
         with pytest.raises(FetchError, match="plain http"):
             await api.languages()
+
+
+async def test_a_moved_api_is_followed_with_the_same_conditional_request() -> None:
+    """A CMS that moved answers from its new address; the validators go along, the Host is the new one."""
+    seen: list[httpx.Request] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        seen.append(request)
+        if request.url.host == "old.example.org":  # absolute, to another host
+            return httpx.Response(301, headers={"Location": "https://cms.example.org/v3/augsburg/de/pages/"})
+        if request.url.path.startswith("/v3/"):  # relative, on the same host
+            return httpx.Response(308, headers={"Location": "/api/v3/augsburg/de/pages/"})
+        return httpx.Response(304, headers={"ETag": '"new"'})
+
+    transport = httpx.MockTransport(handler)
+    api = IntegreatClient("https://old.example.org", "augsburg", 1.0, 1024, retry=FAST, transport=transport)
+    async with api:
+        fetched = await api.pages("de", Validators(etag='"v1"'))
+    assert fetched.unchanged and fetched.validators == Validators(etag='"new"')
+    assert [str(request.url) for request in seen] == [
+        "https://old.example.org/api/v3/augsburg/de/pages/",
+        "https://cms.example.org/v3/augsburg/de/pages/",
+        "https://cms.example.org/api/v3/augsburg/de/pages/",
+    ]
+    assert [request.headers["Host"] for request in seen] == ["old.example.org", *["cms.example.org"] * 2]
+    assert {request.headers["If-None-Match"] for request in seen} == {'"v1"'}
+
+
+async def test_a_proxy_from_the_environment_carries_the_requests(
+    server: ApiServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A lobby PC behind the city's proxy: HTTP_PROXY is honoured (the server here plays the proxy)."""
+    for name in (
+        "HTTPS_PROXY",
+        "https_proxy",
+        "ALL_PROXY",
+        "all_proxy",
+        "NO_PROXY",
+        "no_proxy",
+        "http_proxy",
+    ):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("HTTP_PROXY", server.url)
+    unreachable = free_port_url()  # asked directly, this would refuse the connection
+    async with client(unreachable, Waits()) as api:
+        fetched = await api.pages("de")
+    assert fetched.body is not None and fetched.body.startswith(b"[")
+    # The proxy was asked for the whole address (absolute form), as a proxy is.
+    assert [request.path for request in server.seen()] == [f"{unreachable}/api/v3/augsburg/de/pages/"]
 
 
 def test_retry_after_in_seconds_or_as_a_date() -> None:

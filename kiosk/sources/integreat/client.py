@@ -167,13 +167,14 @@ class IntegreatClient:
         self._retrying = AsyncRetrying()  # only what a RetryCallState for the backoff needs
         # TLS verification is always on and deliberately not configurable here.
         limits = httpx.Limits(max_connections=4, max_keepalive_connections=4)
-        # The client chooses the transport for a URL (proxies from the environment get their own);
-        # requests are sent by :meth:`_send`, without its per-request auth, cookie and hook machinery.
+        # Requests go straight to a transport (see _send): the kiosk's own sockets, or the proxy the
+        # environment names for a URL (HTTP_PROXY, HTTPS_PROXY, ALL_PROXY, NO_PROXY), as httpx's
+        # client reads them; its per-request auth, cookie and hook machinery is not needed.
+        self._direct = transport or AsyncioTransport(_tls_context(), limits)
         self._http = httpx.AsyncClient(
-            verify=_tls_context(),  # for proxies from the environment; the transport has its own
+            verify=_tls_context(),  # for the proxies' transports
             headers={"User-Agent": USER_AGENT, "Accept": "application/json", "Accept-Encoding": "gzip"},
             limits=limits,
-            transport=transport or AsyncioTransport(_tls_context(), limits),
         )
         # What every request carries (httpx's defaults merged with ours), and its timeouts: connecting
         # is bounded on its own; everything else by the deadline of the whole exchange (_attempt).
@@ -191,7 +192,10 @@ class IntegreatClient:
         await self.aclose()
 
     async def aclose(self) -> None:
-        await self._http.aclose()
+        try:
+            await self._http.aclose()
+        finally:
+            await self._direct.aclose()
 
     # -- the API's resources ---------------------------------------------------------------------
 
@@ -261,7 +265,7 @@ class IntegreatClient:
         try:
             status = response.status_code
             if status == 304:
-                await _finish(response)  # nothing to read, but only a finished answer frees the connection
+                await response.aread()  # nothing to read, but only a finished answer frees the connection
                 return Fetched(None, _validators(response) or sent)
             if status == 404:
                 await _drain(response)  # an older CMS answers 404 for its categories every round
@@ -285,8 +289,7 @@ class IntegreatClient:
         through the transport httpx chooses for each URL; the caller closes it."""
         for _ in range(MAX_REDIRECTS + 1):
             self._refuse_plain_http(request.url)
-            transport = self._http._transport_for_url(request.url)  # the direct one, or a proxy's
-            response = await transport.handle_async_request(request)
+            response = await self._transport_for(request.url).handle_async_request(request)
             response.request = request
             if not response.has_redirect_location:
                 return response
@@ -296,6 +299,11 @@ class IntegreatClient:
                 await response.aclose()
             request = _redirected(request, response)
         raise httpx.TooManyRedirects(f"more than {MAX_REDIRECTS} redirects", request=request)
+
+    def _transport_for(self, url: httpx.URL) -> httpx.AsyncBaseTransport:
+        """The proxy's transport if the environment names one for ``url``, else the direct one."""
+        chosen = self._http._transport_for_url(url)
+        return self._direct if chosen is self._http._transport else chosen
 
     async def _read(self, response: httpx.Response) -> bytes:
         limit = self.max_response_bytes
@@ -375,12 +383,6 @@ def _redirected(request: httpx.Request, response: httpx.Response) -> httpx.Reque
         url = url.copy_with(fragment=request.url.fragment)
     headers = [(key, value) for key, value in request.headers.raw if key.lower() != b"host"]
     return httpx.Request("GET", url, headers=headers, extensions=request.extensions)
-
-
-async def _finish(response: httpx.Response) -> None:
-    """Read a 304 to its end (it has no body; the end is what the connection waits for)."""
-    async for _ in response.aiter_raw():
-        pass
 
 
 async def _drain(response: httpx.Response) -> None:
