@@ -165,13 +165,13 @@ class IntegreatClient:
         self._sleep = sleep
         self._backoff = wait_random_exponential(multiplier=self.retry.first_wait_s, max=self.retry.max_wait_s)
         self._retrying = AsyncRetrying()  # only what a RetryCallState for the backoff needs
-        # TLS verification is always on and deliberately not configurable here.
         # Two connections: a language's four requests still overlap with the server's work, and a
         # round pays for two TLS handshakes instead of four (over TLS: 14 -> 12 ms CPU per quiet round).
         limits = httpx.Limits(max_connections=2, max_keepalive_connections=2)
         # Requests go straight to a transport (see _send): the kiosk's own sockets, or the proxy the
         # environment names for a URL (HTTP_PROXY, HTTPS_PROXY, ALL_PROXY, NO_PROXY), as httpx's
         # client reads them; its per-request auth, cookie and hook machinery is not needed.
+        # TLS verification is always on and deliberately not configurable here.
         self._direct = transport or AsyncioTransport(_tls_context(), limits)
         self._http = httpx.AsyncClient(
             verify=_tls_context(),  # for the proxies' transports
