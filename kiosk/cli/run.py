@@ -74,7 +74,7 @@ def run_kiosk(settings: Settings, *, dev: bool = False) -> int:
 
         content = load_snapshot()
     # What is loaded now lives as long as the process: keep the garbage collector from walking it. A
-    # collection first would find next to nothing (imports and the store leave no cycles) for 20 ms.
+    # collection first would find next to nothing (imports and the store leave few cycles) for 20 ms.
     gc.freeze()
     app = KioskApp(settings, content, dev=dev, runtime=runtime, usage=usage, handle_signals=True)
     try:

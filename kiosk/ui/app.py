@@ -223,6 +223,7 @@ class KioskApp(ReportsFailedWorkers, App[None]):
 
     def _first_frame_shown(self) -> None:
         """The welcome screen is up: tell systemd, start the watchdog, start background work."""
+        gc.enable()  # `kiosk run` starts with the collector off (kiosk.cli): the start-up's garbage waited
         notifier = self.runtime.notifier
         # Handlers first: a SIGTERM right after READY=1 must find them in place.
         if self.handle_signals:
