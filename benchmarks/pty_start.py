@@ -172,11 +172,26 @@ def terminal_env(**extra: str) -> dict[str, str]:
 
 
 def kiosk_env(work: Path, state_dir: Path, **extra: str) -> dict[str, str]:
-    """``terminal_env`` for a kiosk on the store in ``state_dir``: an empty config, caches in ``work``."""
+    """``terminal_env`` for a kiosk on the store in ``state_dir``: an empty config, caches in ``work``.
+
+    The kiosk's bytecode is compiled first, as an installed kiosk has it: a checkout run with
+    PYTHONDONTWRITEBYTECODE=1 (or one never imported before) would compile each of its modules at
+    every start, while Textual and the other libraries start from their installed bytecode.
+    """
+    compile_kiosk()
     config = work / "kiosk.toml"
     config.write_text("", encoding="utf-8")
     paths = {"KIOSK_PATHS__STATE_DIR": str(state_dir), "KIOSK_PATHS__CACHE_DIR": str(work / "cache")}
     return terminal_env(KIOSK_CONFIG=str(config), **paths, **extra)
+
+
+def compile_kiosk() -> None:
+    """Bring the kiosk package's bytecode up to date (quick when it is)."""
+    import compileall
+
+    import kiosk
+
+    compileall.compile_dir(Path(kiosk.__file__).parent, quiet=1)
 
 
 def run_in_pty(

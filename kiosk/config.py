@@ -2,6 +2,11 @@
 
 Precedence, lowest first: built-in defaults, the TOML file (``KIOSK_CONFIG`` if set, else
 ``/etc/kiosk/kiosk.toml`` if it exists), environment variables ``KIOSK_<SECTION>__<KEY>``.
+
+pydantic validates everything. The environment is read the way pydantic-settings reads it (prefix
+``KIOSK_``, ``__`` between section and key, any case, lists as JSON); the plain
+``KIOSK_<SECTION>__<KEY>`` form is read here, and anything else is left to pydantic-settings itself,
+imported only then: importing it would cost the kiosk's start more than reading the file.
 """
 
 from __future__ import annotations
@@ -12,7 +17,8 @@ import re
 import tomllib
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any, Literal
+from types import UnionType
+from typing import Any, Literal, Union, get_args, get_origin
 from urllib.parse import urlsplit
 
 from babel import Locale, UnknownLocaleError
@@ -25,7 +31,6 @@ from pydantic import (
     field_validator,
     model_validator,
 )
-from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict, SettingsError
 
 SYSTEM_CONFIG = Path("/etc/kiosk/kiosk.toml")
 LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
@@ -257,12 +262,14 @@ class PathSettings(_Section):
     translations_dir: Path | None = None
 
 
-class Settings(BaseSettings):
-    """Everything the kiosk can be told; read once at start by :func:`load_settings`."""
+class Settings(BaseModel):
+    """Everything the kiosk can be told; read once at start by :func:`load_settings`.
 
-    model_config = SettingsConfigDict(
-        env_prefix="KIOSK_", env_nested_delimiter="__", extra="forbid", frozen=True, case_sensitive=False
-    )
+    As with pydantic-settings' ``BaseSettings``, the ``KIOSK_*`` environment variables win over the
+    values given (:func:`environment_variables`).
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True, validate_default=True)
 
     api: ApiSettings = Field(default_factory=ApiSettings)
     display: DisplaySettings = Field(default_factory=DisplaySettings)
@@ -273,17 +280,19 @@ class Settings(BaseSettings):
     printer: PrinterSettings = Field(default_factory=PrinterSettings)
     speech: SpeechSettings = Field(default_factory=SpeechSettings)
 
+    @model_validator(mode="before")
     @classmethod
-    def settings_customise_sources(
-        cls,
-        settings_cls: type[BaseSettings],
-        init_settings: PydanticBaseSettingsSource,
-        env_settings: PydanticBaseSettingsSource,
-        dotenv_settings: PydanticBaseSettingsSource,
-        file_secret_settings: PydanticBaseSettingsSource,
-    ) -> tuple[PydanticBaseSettingsSource, ...]:
-        # The TOML file arrives as init arguments; the environment must win over it.
-        return (env_settings, init_settings)
+    def _environment_wins(cls, values: Any) -> Any:
+        return _deep_update(values, environment_variables()) if isinstance(values, dict) else values
+
+
+class UnreadableVariable(Exception):
+    """A ``KIOSK_*`` variable cannot even be read (a list or table that is not JSON)."""
+
+
+ENV_PREFIX = "KIOSK_"
+ENV_DELIMITER = "__"
+_PLAIN = (str, int, float, bool, Path, type(None))
 
 
 def config_path(environ: Mapping[str, str] | None = None) -> Path | None:
@@ -316,9 +325,90 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         return Settings(**data)
     except ValidationError as exc:
         raise ConfigError(_explain(exc, path, data, environ)) from None
-    except SettingsError:
-        # pydantic-settings could not even read a variable (a list or table that is not JSON).
+    except UnreadableVariable:
         raise ConfigError(_unreadable_variable(environ)) from None
+
+
+def environment_variables() -> dict[str, Any]:
+    """The settings the ``KIOSK_*`` environment variables give; :class:`UnreadableVariable` if one
+    cannot be read."""
+    variables = plain_variables(os.environ)
+    return _variables_by_pydantic_settings() if variables is None else variables
+
+
+def plain_variables(environ: Mapping[str, str]) -> dict[str, dict[str, Any]] | None:
+    """The settings ``KIOSK_<SECTION>__<KEY>`` variables give, as pydantic-settings reads them: the
+    name in any case, a value as it is, or as JSON where the key holds a list.
+
+    None when a variable has another form (a section as JSON, an unknown section or key, a name
+    given twice in different case, a list that is not JSON): pydantic-settings reads those.
+    """
+    found: dict[str, dict[str, Any]] = {}
+    seen: set[str] = set()
+    for name, value in environ.items():
+        lowered = name.lower()
+        if not lowered.startswith(ENV_PREFIX.lower()) or lowered == "kiosk_config":
+            continue
+        if lowered in seen:
+            return None
+        seen.add(lowered)
+        section, delimiter, key = lowered[len(ENV_PREFIX) :].partition(ENV_DELIMITER)
+        section_field = Settings.model_fields.get(section)
+        model = section_field.annotation if section_field is not None else None
+        if not delimiter or not isinstance(model, type) or not issubclass(model, BaseModel):
+            return None
+        field = model.model_fields.get(key)
+        if field is None:
+            return None
+        if _json_valued(field.annotation):
+            try:
+                found.setdefault(section, {})[key] = json.loads(value)
+            except ValueError:
+                return None
+        elif _plain_valued(field.annotation):
+            found.setdefault(section, {})[key] = value
+        else:
+            return None
+    return found
+
+
+def _json_valued(annotation: Any) -> bool:
+    """A list: its variable holds JSON."""
+    return get_origin(annotation) is list
+
+
+def _plain_valued(annotation: Any) -> bool:
+    """Text, a number, a switch, a path or one of some words (or None): its variable holds the value
+    as written."""
+    members = get_args(annotation) if get_origin(annotation) in (Union, UnionType) else (annotation,)
+    return all(member in _PLAIN or get_origin(member) is Literal for member in members)
+
+
+def _variables_by_pydantic_settings() -> dict[str, Any]:
+    """What pydantic-settings reads from the environment for :class:`Settings`."""
+    from pydantic_settings import EnvSettingsSource, SettingsError
+
+    source = EnvSettingsSource(
+        Settings,  # type: ignore[arg-type]  # only its fields are asked for
+        case_sensitive=False,
+        env_prefix=ENV_PREFIX,
+        env_nested_delimiter=ENV_DELIMITER,
+    )
+    try:
+        return source()
+    except SettingsError as error:
+        raise UnreadableVariable(str(error)) from None
+
+
+def _deep_update(low: Mapping[str, Any], high: Mapping[str, Any]) -> dict[str, Any]:
+    """``low`` with ``high`` over it, tables merged key by key (the environment over the file)."""
+    merged = dict(low)
+    for key, value in high.items():
+        below = merged.get(key)
+        if isinstance(below, dict) and isinstance(value, dict):
+            value = _deep_update(below, value)
+        merged[key] = value
+    return merged
 
 
 def _unreadable_variable(environ: Mapping[str, str]) -> str:

@@ -7,6 +7,7 @@ that parses its own arguments and returns the exit status. Only what a subcomman
 from __future__ import annotations
 
 import argparse
+import gc
 import importlib
 import sys
 from collections.abc import Callable, Sequence
@@ -47,10 +48,22 @@ def main(argv: Sequence[str] | None = None) -> int:
     # Each subcommand parses the rest of the line itself.
     if args[:1] and args[0] in SUBCOMMANDS:
         name = args[0].replace("-", "_")
+        if name == "run":
+            return _start(args[1:])
         module = importlib.import_module(f"kiosk.cli.{name}")
         command: Callable[[list[str]], int] = getattr(module, f"{name}_command")
         return command(args[1:])
     options = _parser().parse_args(args)
-    from kiosk.cli.run import run_command
+    return _start(["--dev"] if options.dev else [])
 
-    return run_command(["--dev"] if options.dev else [])
+
+def _start(args: list[str]) -> int:
+    """``kiosk run``, with the garbage collector off until the first frame is up (the app turns it on
+    then): collecting during the start-up found next to nothing, for a tenth of its time."""
+    gc.disable()
+    try:
+        from kiosk.cli.run import run_command
+
+        return run_command(args)
+    finally:
+        gc.enable()

@@ -8,8 +8,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from PIL import ImageFont
+if TYPE_CHECKING:  # Pillow is imported when a slip is drawn
+    from PIL import ImageFont
 
 #: Where Debian's fonts-dejavu-core puts them, and where other systems commonly do.
 FONT_DIRS = (
@@ -52,6 +54,8 @@ def find_font(name: str, dirs: tuple[Path, ...] = FONT_DIRS) -> Path:
 
 def load_fonts(dirs: tuple[Path, ...] = FONT_DIRS, size: int = SIZE) -> SlipFonts:
     """Both faces, ready to draw; :class:`FontMissing` if either is not installed or not readable."""
+    from PIL import ImageFont
+
     faces = []
     for name in (REGULAR, BOLD):
         path = find_font(name, dirs)

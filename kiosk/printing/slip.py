@@ -10,14 +10,17 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-from PIL import Image, ImageDraw
 from rich.cells import cell_len
 
 from kiosk.content.models import Direction
 from kiosk.i18n.rtl import layout
 from kiosk.printing.fonts import SlipFonts, load_fonts
 from kiosk.qr import qr_matrix
+
+if TYPE_CHECKING:  # Pillow is imported when a slip is drawn: the first frame does not need it
+    from PIL import Image, ImageDraw
 
 MARGIN = 8  # dots left and right; printers do not print to the very edge
 GAP = 12  # dots between blocks
@@ -68,6 +71,8 @@ def line_image(
     line: str, width: int, direction: Direction, fonts: SlipFonts, *, bold: bool = False
 ) -> Image.Image:
     """One visual line as a strip of the slip: right-aligned for right-to-left text."""
+    from PIL import Image, ImageDraw
+
     image = Image.new("L", (width, fonts.line_height), 255)
     draw = ImageDraw.Draw(image)
     cells = cell_len(line)
@@ -92,6 +97,8 @@ def slip_modules(width: int) -> int:
 
 def code_image(data: str, width: int) -> Image.Image:
     """The QR code for ``data`` (quiet zone included), as large as fits ``width``, at most 8 dots a module."""
+    from PIL import Image, ImageDraw
+
     matrix = qr_matrix(data)
     module = max(1, min(MODULE_MAX, (width - 2 * MARGIN) // len(matrix)))
     side = module * len(matrix)
@@ -108,6 +115,8 @@ def code_image(data: str, width: int) -> Image.Image:
 
 def render_slip(slip: Slip, width: int, fonts: SlipFonts | None = None) -> Image.Image:
     """The slip as a 1-bit image ``width`` dots wide (384 or 576), ready for ESC/POS raster printing."""
+    from PIL import Image, ImageDraw
+
     fonts = fonts or load_fonts()
     cols = columns(width, fonts)
     parts: list[Image.Image] = []

@@ -71,10 +71,11 @@ def open_checked(
         found = db.execute("PRAGMA user_version").fetchone()[0]
         if found > version:
             raise Damaged(f"written by a newer kiosk (schema {found})")
-        db.executescript(schema)
-        if 0 < found < version and migrate is not None:
-            migrate(db, found)
-        db.execute(f"PRAGMA user_version={int(version)}")
+        if found < version:  # a file of the current schema is not written to at every start
+            db.executescript(schema)
+            if 0 < found < version and migrate is not None:
+                migrate(db, found)
+            db.execute(f"PRAGMA user_version={int(version)}")
     except sqlite3.DatabaseError as error:
         db.close()
         if error_code(error) in DAMAGED_CODES:

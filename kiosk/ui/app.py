@@ -7,6 +7,7 @@ import gc
 import logging
 import time
 from collections.abc import Callable
+from importlib import import_module
 from typing import Any
 from weakref import WeakKeyDictionary
 
@@ -53,20 +54,9 @@ from kiosk.ui.runtime import (
     terminal_gone,
 )
 from kiosk.ui.screens.base import KioskScreen
-from kiosk.ui.screens.event import EventScreen
-from kiosk.ui.screens.events import EventsScreen
 from kiosk.ui.screens.home import HomeScreen
-from kiosk.ui.screens.hours import HoursScreen
 from kiosk.ui.screens.idle import IdleScreen
 from kiosk.ui.screens.language import LanguageScreen
-from kiosk.ui.screens.link import CodeScreen, LinkScreen
-from kiosk.ui.screens.offices import OfficesScreen
-from kiosk.ui.screens.page import PageScreen
-from kiosk.ui.screens.pin_pad import PinPadScreen
-from kiosk.ui.screens.place import PlaceScreen
-from kiosk.ui.screens.search import SearchScreen
-from kiosk.ui.screens.staff import StaffScreen
-from kiosk.ui.screens.topics import TopicsScreen
 from kiosk.ui.screens.welcome import WelcomeScreen
 from kiosk.ui.speech import SpeechController
 from kiosk.ui.themes import THEMES
@@ -74,25 +64,45 @@ from kiosk.ui.workers import ReportsFailedWorkers
 
 log = logging.getLogger(__name__)
 
-#: Where each destination leads: the one table of the kiosk's navigation.
-ROUTES: dict[type[Destination], Callable[[Any], Screen[None]]] = {
-    HomeAt: HomeScreen,
-    LanguagesAt: LanguageScreen,
-    TopicsAt: TopicsScreen,
-    PageAt: PageScreen,
-    LinkAt: LinkScreen,
-    CodeAt: CodeScreen,
-    HoursAt: HoursScreen,
-    EventsAt: EventsScreen,
-    EventAt: EventScreen,
-    OfficesAt: OfficesScreen,
-    PlaceAt: PlaceScreen,
-    SearchAt: SearchScreen,
-    PinPadAt: lambda _to: PinPadScreen(),
-    StaffAt: lambda _to: StaffScreen(),
+#: Where each destination leads: the one table of the kiosk's navigation. A screen's module (under
+#: ``kiosk.ui.screens``) is imported when it is first opened, or in the background once the first
+#: frame is up: the welcome screen should not wait for screens (and their libraries) nobody opened yet.
+ROUTES: dict[type[Destination], tuple[str, str]] = {
+    HomeAt: ("home", "HomeScreen"),
+    LanguagesAt: ("language", "LanguageScreen"),
+    TopicsAt: ("topics", "TopicsScreen"),
+    PageAt: ("page", "PageScreen"),
+    LinkAt: ("link", "LinkScreen"),
+    CodeAt: ("link", "CodeScreen"),
+    HoursAt: ("hours", "HoursScreen"),
+    EventsAt: ("events", "EventsScreen"),
+    EventAt: ("event", "EventScreen"),
+    OfficesAt: ("offices", "OfficesScreen"),
+    PlaceAt: ("place", "PlaceScreen"),
+    SearchAt: ("search", "SearchScreen"),
+    PinPadAt: ("pin_pad", "PinPadScreen"),
+    StaffAt: ("staff", "StaffScreen"),
 }
+#: Screens that are opened without their destination (they have nothing to show of it).
+WITHOUT_DESTINATION: frozenset[type[Destination]] = frozenset({PinPadAt, StaffAt})
 #: Destinations that take the place of the screen on top instead of going over it.
 REPLACING: frozenset[type[Destination]] = frozenset({StaffAt})
+#: Staff screens: the PIN pad and what it opens.
+STAFF: tuple[type[Destination], ...] = (PinPadAt, StaffAt)
+
+
+def screen_for(to: Destination) -> Screen[None]:
+    """A new screen for ``to``, its module imported on first use."""
+    module, name = ROUTES[type(to)]
+    screen_type: Callable[..., Screen[None]] = getattr(import_module(f"kiosk.ui.screens.{module}"), name)
+    return screen_type() if type(to) in WITHOUT_DESTINATION else screen_type(to)
+
+
+def import_screens() -> None:
+    """Import every screen's module now (in a worker thread once the first frame is up), so that the
+    first visitor to open one does not wait for it."""
+    for module in sorted({module for module, _name in ROUTES.values()}):
+        import_module(f"kiosk.ui.screens.{module}")
 
 
 class KioskApp(ReportsFailedWorkers, App[None]):
@@ -213,6 +223,7 @@ class KioskApp(ReportsFailedWorkers, App[None]):
 
     def _first_frame_shown(self) -> None:
         """The welcome screen is up: tell systemd, start the watchdog, start background work."""
+        gc.enable()  # `kiosk run` starts with the collector off (kiosk.cli): the start-up's garbage waited
         notifier = self.runtime.notifier
         # Handlers first: a SIGTERM right after READY=1 must find them in place.
         if self.handle_signals:
@@ -238,10 +249,11 @@ class KioskApp(ReportsFailedWorkers, App[None]):
         self.run_worker(self._start_background(), name="background", group="background")
 
     async def _start_background(self) -> None:
-        """Build the refresh and the feedback sender (off the event loop: importing httpx takes a
-        while), then run them."""
+        """Import the screens, build the refresh and the feedback sender (off the event loop: imports
+        take a while), then run them."""
         runtime = self.runtime
         build, runtime.build_background = runtime.build_background, None
+        await asyncio.to_thread(import_screens)  # before any visitor opens one
         if build is not None:
             await asyncio.to_thread(build, runtime)
         syncer = runtime.syncer
@@ -331,7 +343,7 @@ class KioskApp(ReportsFailedWorkers, App[None]):
         """Ctrl+F12 or five corner taps: the staff PIN pad (once; never over the idle countdown)."""
         if isinstance(self.screen, IdleScreen):
             return
-        if not any(isinstance(screen, (PinPadScreen, StaffScreen)) for screen in self.screen_stack):
+        if not any(self.opened_for(screen, *STAFF) for screen in self.screen_stack):
             self.open(PinPadAt())
 
     def note_activity(self) -> None:
@@ -363,6 +375,10 @@ class KioskApp(ReportsFailedWorkers, App[None]):
         message.stop()
         self.open(message.to)
 
+    def opened_for(self, screen: Screen[Any], *kinds: type[Destination]) -> bool:
+        """Whether ``screen`` was opened for a destination of one of ``kinds``."""
+        return isinstance(self._opened_for.get(screen), kinds)
+
     def open(self, to: Destination) -> None:
         """Show the screen for ``to``: over the one on top, or in its place (staff mode after the pad).
 
@@ -370,7 +386,7 @@ class KioskApp(ReportsFailedWorkers, App[None]):
         """
         if self._opened_for.get(self.screen) == to:
             return
-        screen = ROUTES[type(to)](to)
+        screen = screen_for(to)
         self._opened_for[screen] = to
         if type(to) in REPLACING:
             self.switch_screen(screen)
@@ -407,7 +423,7 @@ class KioskApp(ReportsFailedWorkers, App[None]):
             self.open(HomeAt())
 
     def action_choose_language(self) -> None:
-        if isinstance(self.screen, (LanguageScreen, IdleScreen, PinPadScreen, StaffScreen)):
+        if isinstance(self.screen, (LanguageScreen, IdleScreen)) or self.opened_for(self.screen, *STAFF):
             return
         self.open(LanguagesAt(then_home=isinstance(self.screen, WelcomeScreen)))
 

@@ -17,9 +17,17 @@ from typing import TYPE_CHECKING
 
 from kiosk.clock import Clock
 
-if TYPE_CHECKING:  # both need httpx, which the first frame does not: built after it
+if TYPE_CHECKING:
+    # Imported where they are first used, after the first frame: the refresh and the feedback sender
+    # need httpx; the search index, the PIN (tomlkit), speech and slots are not on the welcome screen.
+    from kiosk.ops.pin import PinGuard
+    from kiosk.search.live import LiveIndex
+    from kiosk.slots import SlotSource
+    from kiosk.speech.engine import SpeechSetup
     from kiosk.sync.loop import Syncer
+    from kiosk.usage.outbox import FeedbackOutbox
     from kiosk.usage.sender import FeedbackSender
+
 from kiosk.config import ConfigError, Settings, SlotSettings, load_settings
 from kiosk.content.models import LanguageContent, RegionContent
 from kiosk.i18n import _
@@ -27,13 +35,8 @@ from kiosk.i18n.catalogs import reload as reload_catalogs
 from kiosk.i18n.formatting import format_datetime, format_relative
 from kiosk.memory import give_back_memory
 from kiosk.ops.notify import Notifier
-from kiosk.ops.pin import PinGuard
-from kiosk.search.live import LiveIndex
-from kiosk.slots import SlotSource
-from kiosk.speech.engine import SpeechSetup
 from kiosk.store import Store, StoreError
 from kiosk.sync.status import content_age
-from kiosk.usage.outbox import FeedbackOutbox
 from kiosk.usage.store import UsageSink as UsageSink
 
 log = logging.getLogger(__name__)
@@ -55,15 +58,23 @@ class Runtime:
     #: Builds what runs in the background (the refresh, the feedback sender) once the first frame is
     #: up, in a worker thread: they need httpx, and the welcome screen should not wait for it.
     build_background: Callable[[Runtime], None] | None = None
-    #: The search index of the content shown; built in the background, kept across visitors.
-    search: LiveIndex = field(default_factory=LiveIndex)
     #: A slot source given from outside (tests); else one is built from ``[slots]`` when first asked.
     slot_source: SlotSource | None = None
     #: How the kiosk speaks, given from outside (tests); else the machine is asked at start.
     speech: SpeechSetup | None = None
     _status: tuple[float, str, str] | None = None
+    _search: LiveIndex | None = None
     _built_slots: tuple[SlotSettings, SlotSource] | None = None
     _pin_guard: tuple[str | None, PinGuard] | None = None
+
+    @property
+    def search(self) -> LiveIndex:
+        """The search index of the content shown; built in the background, kept across visitors."""
+        if self._search is None:
+            from kiosk.search.live import LiveIndex
+
+            self._search = LiveIndex()
+        return self._search
 
     def slots(
         self, settings: SlotSettings, clock: Clock, monotonic: Callable[[], float]
@@ -87,6 +98,8 @@ class Runtime:
     def pin_guard(self, stored: str | None, clock: Clock) -> PinGuard:
         """The staff PIN guard, kept so that closing and reopening the pad does not lift a lockout;
         a new one only when the configured hash changed (a reload)."""
+        from kiosk.ops.pin import PinGuard
+
         known = self._pin_guard
         if known is None or known[0] != stored:
             known = (stored, PinGuard(stored, clock))

@@ -246,9 +246,9 @@ def test_no_setting_turns_tls_verification_off(monkeypatch: pytest.MonkeyPatch) 
     assert suspicious == []
     for section in ("api", "slots"):
         with pytest.raises(ValidationError):
-            Settings(**{section: {"verify": False}})  # type: ignore[arg-type]
+            Settings(**{section: {"verify": False}})
         with pytest.raises(ValidationError):
-            Settings(**{section: {"base_url": "http://cms.example.org"}})  # type: ignore[arg-type]
+            Settings(**{section: {"base_url": "http://cms.example.org"}})
     monkeypatch.setenv("KIOSK_API__VERIFY", "false")
     with pytest.raises(ConfigError, match="unknown key"):
         load_settings()

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
 
+from kiosk import config
 from kiosk.config import ConfigError, load_settings
 
 
@@ -115,3 +117,62 @@ def test_systemd_directories_are_the_defaults(monkeypatch: pytest.MonkeyPatch, t
     settings = load_settings()
     assert settings.paths.state_dir == Path("/var/lib/kiosk")
     assert settings.paths.cache_dir == Path("/var/cache/kiosk")
+
+
+#: Environments as admins write them, and some as they should not: each is read the same whether the
+#: kiosk reads the plain ``KIOSK_<SECTION>__<KEY>`` form itself or pydantic-settings reads it all.
+ENVIRONMENTS = [
+    {"KIOSK_API__REFRESH_MINUTES": "5", "KIOSK_API__BASE_URL": "https://cms.example.org/"},
+    {"kiosk_api__region": "lower", "Kiosk_Display__Theme": "contrast-light"},
+    {"KIOSK_DISPLAY__LANGUAGES": '["en", "ar"]', "KIOSK_DISPLAY__DEFAULT_LANGUAGE": "en"},
+    {"KIOSK_DISPLAY__LANGUAGES": "de,en"},
+    {"KIOSK_DISPLAY__OFFICE_PLACE_ID": ""},
+    {"KIOSK_DISPLAY__IDLE_TIMEOUT_S": "soon"},
+    {"KIOSK_PRINTER__WIDTH_DOTS": "384"},
+    {"KIOSK_PRINTER__CONNECTION": "file", "KIOSK_PRINTER__DEVICE": "/dev/usb/lp0"},
+    {"KIOSK_SLOTS__SERVICE_IDS": "5"},
+    {"KIOSK_SLOTS__SERVICE_IDS": "[5, 5]"},
+    {"KIOSK_SPEECH__ENABLED": "no", "KIOSK_SPEECH__KEY": " F4 "},
+    {"KIOSK_PATHS__STATE_DIR": "/var/lib/kiosk", "KIOSK_PATHS__TRANSLATIONS_DIR": "/srv/po"},
+    {"KIOSK_API__VERIFY": "false"},
+    {"KIOSK_API": '{"region": "x"}', "KIOSK_API__TIMEOUT_S": "3"},
+    {"KIOSK_API__TIMEOUT_S__X": "1"},
+    {"KIOSK_PATHS": "x"},
+    {"KIOSK_RANDOM_SEED": "7", "KIOSK_": "x"},
+    {"KIOSK_API__": "x"},
+]
+
+
+def outcome(monkeypatch: pytest.MonkeyPatch, environment: dict[str, str]) -> str:
+    for name, value in environment.items():
+        monkeypatch.setenv(name, value)
+    try:
+        return load_settings().model_dump_json()
+    except ConfigError as error:
+        return f"ConfigError: {error}"
+
+
+@pytest.mark.parametrize("environment", ENVIRONMENTS)
+def test_the_environment_reads_as_pydantic_settings_reads_it(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, environment: dict[str, str]
+) -> None:
+    write(tmp_path, '[api]\nregion = "fromfile"\n[display]\nidle_timeout_s = 120\n', monkeypatch)
+    read_here = outcome(monkeypatch, environment)
+    plain = config.plain_variables(os.environ)
+    if plain is not None:  # what was read here is what pydantic-settings reads
+        assert plain == config._variables_by_pydantic_settings()
+    monkeypatch.setattr(config, "plain_variables", lambda environ: None)
+    assert read_here == outcome(monkeypatch, environment)
+
+
+def test_every_key_has_a_plain_variable(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every setting can be given as ``KIOSK_<SECTION>__<KEY>`` without importing pydantic-settings."""
+    for section, field in config.Settings.model_fields.items():
+        assert field.annotation is not None
+        for key in field.annotation.model_fields:
+            listed = '["x"]' if key in ("languages", "allowed_hosts") else "[1]"
+            value = listed if key in ("languages", "allowed_hosts", "service_ids") else "x"
+            monkeypatch.setenv(f"KIOSK_{section}__{key}".upper(), value)
+    plain = config.plain_variables(os.environ)
+    assert plain is not None
+    assert plain == config._variables_by_pydantic_settings()

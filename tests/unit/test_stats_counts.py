@@ -189,3 +189,19 @@ def test_todays_report_includes_what_is_not_yet_written(store: UsageStore) -> No
     usage.record("search")
     report = usage.report(day, day)
     assert report.sessions == 1 and report.languages == {"uk": 1} and report.totals["search"] == 1
+
+
+def test_a_current_usage_file_is_not_written_to_when_opened(tmp_path: Path) -> None:
+    """The kiosk starts often (every boot, every restart): opening a file of the current schema only
+    reads it, and what it counts is still there."""
+    first = UsageStore.open(tmp_path)
+    first.add_counts({CountKey("2026-11-23", 10, "session", "de"): 2})
+    first.close()
+    wal = tmp_path / "usage.sqlite3-wal"
+    assert not wal.exists() or wal.stat().st_size == 0  # the last close checkpointed everything
+    again = UsageStore.open(tmp_path)
+    try:
+        assert not wal.exists() or wal.stat().st_size == 0
+        assert stored(again) == {("2026-11-23", 10, "session", "de", ""): 2}
+    finally:
+        again.close()

@@ -13,7 +13,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from rich.style import Style
 from rich.text import Text
@@ -25,14 +25,15 @@ from textual.strip import Strip
 from textual.widgets import Button
 
 from kiosk.i18n import _
-from kiosk.printing.compose import short_caption
-from kiosk.printing.slip import Slip
 from kiosk.qr import LinkPolicy, QRPayload, qr_matrix
-from kiosk.takehome import TakeHomeCode
 from kiosk.ui.destinations import CodeAt
 from kiosk.ui.messages import Open
 from kiosk.ui.widgets.qr_code import QRCode
 from kiosk.ui.widgets.text import Prose, visual
+
+if TYPE_CHECKING:  # the slip and the take-home codes are built when a screen offers them
+    from kiosk.printing.slip import Slip
+    from kiosk.takehome import TakeHomeCode
 
 log = logging.getLogger(__name__)
 
@@ -113,6 +114,8 @@ class FittedCode(QRCode):
 
     def _caption(self) -> str:
         if self.chosen is not None:
+            from kiosk.printing.compose import short_caption  # loaded by the screen that made the offer
+
             return short_caption(self.chosen.kind)
         return self.offer.caption
 
@@ -141,6 +144,8 @@ class FittedCode(QRCode):
         if self.offer.pick is not None:
             chosen = self.offer.pick(self.screen_modules, self.screen_modules)
             if chosen is not None:
+                from kiosk.printing.compose import short_caption
+
                 return chosen.data, short_caption(chosen.kind)
         return self._data, self._caption()
 
