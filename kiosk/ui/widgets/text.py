@@ -9,8 +9,11 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Sequence
+from functools import lru_cache
 from typing import TypeVar
 
+from rich._wrap import divide_line
+from rich.cells import cell_len
 from rich.style import Style
 from rich.text import Text
 from textual.app import RenderResult
@@ -19,7 +22,7 @@ from textual.reactive import reactive
 from textual.widget import Widget
 
 from kiosk.content.models import Direction
-from kiosk.i18n.rtl import layout, visual_line
+from kiosk.i18n.rtl import ZWJ, ZWNJ, layout, shaped, visual_line
 
 _W = TypeVar("_W", bound=Widget)
 
@@ -61,6 +64,84 @@ def lines_for(text: str | Text, width: int, direction: Direction) -> list[Text]:
         console = Console(width=width, legacy_windows=False)
         return list(rich_text.wrap(console, width, overflow="fold"))
     return [Text(line, style=rich_text.style) for line in layout(rich_text.plain, width, "ltr")]
+
+
+def line_count(text: str | Text, width: int, direction: Direction) -> int:
+    """How many lines :func:`lines_for` gives ``text`` at ``width``, mostly without wrapping it.
+
+    A page's height needs every block's line count, but only the blocks in view need their lines:
+    counting words on cell widths is many times cheaper than wrapping (and shaping and reordering).
+    Where counting could differ from the wrap (a telephone number or a quoted name kept whole, a word
+    longer than the line, a character that wrapping cleans away) the text is wrapped after all.
+    """
+    width = max(1, width)
+    plain = text.plain if isinstance(text, Text) else text
+    if not plain:
+        return len(lines_for(text, width, direction))
+    rtl = has_rtl_letters(plain)
+    if not rtl and isinstance(text, Text) and text.spans:
+        # lines_for wraps this with Rich: the same word breaks, without building a line.
+        if "\t" in plain:
+            return len(lines_for(text, width, direction))
+        return sum(len(divide_line(line, width, fold=True)) + 1 for line in plain.split("\n"))
+    count = 0
+    for paragraph in plain.split("\n"):
+        lines = _paragraph_lines(paragraph, width)
+        if lines is None:
+            return len(lines_for(text, width, direction))
+        count += lines
+    return count
+
+
+#: Spaces that wrapping may not break at: inside a telephone number ("0231 50 11 148").
+_KEPT_SPACE = re.compile(r"\d\)? \d")
+_QUOTES = re.compile("[«»‹›]")
+
+
+def _paragraph_lines(paragraph: str, width: int) -> int | None:
+    """Lines of one paragraph (no "\\n") as the right-to-left pipeline wraps it; None if unsure."""
+    if not _plain_paragraph(paragraph):
+        return None
+    if _KEPT_SPACE.search(paragraph) or (_QUOTES.search(paragraph) and _RTL_BLOCKS.search(paragraph)):
+        return None
+    lines = 0
+    used = -1  # cells used on the current line; -1: no line begun
+    for word in paragraph.split(" "):
+        cells = _word_cells(word)
+        if cells < 0:
+            continue  # no word at all once the joiners are gone
+        if cells > width:
+            return None  # cut between letters: left to the wrap
+        if used >= 0 and used + 1 + cells <= width:
+            used += 1 + cells
+        else:
+            lines += 1
+            used = cells
+    return max(1, lines)
+
+
+def _plain_paragraph(paragraph: str) -> bool:
+    """Nothing in it that wrapping cleans away or measures in context (tabs, controls, emoji joins)."""
+    if paragraph.isprintable():
+        return "\ufe0f" not in paragraph
+    return paragraph.replace(ZWNJ, "").replace(ZWJ, "").isprintable() and "\ufe0f" not in paragraph
+
+
+def _word_cells(word: str) -> int:
+    """A word's width in cells as drawn: shaped if it has right-to-left letters, joiners gone
+    (-1: nothing left of it, as wrapping sees it)."""
+    if _RTL_BLOCKS.search(word):
+        return _shaped_cells(word)
+    if ZWNJ in word or ZWJ in word:
+        word = word.replace(ZWNJ, "").replace(ZWJ, "")
+    return cell_len(word) if word else -1
+
+
+@lru_cache(maxsize=8192)
+def _shaped_cells(word: str) -> int:
+    # Arabic letters join only with letters of the same word (a space never joins), so a word is
+    # shaped alone as it is in its sentence.
+    return cell_len(shaped(word))
 
 
 def _whole_style(text: Text) -> Style | str:
