@@ -12,7 +12,6 @@ from collections.abc import Sequence
 from functools import lru_cache
 from typing import TypeVar
 
-from rich._wrap import divide_line
 from rich.cells import cell_len
 from rich.style import Style
 from rich.text import Text
@@ -70,48 +69,93 @@ def line_count(text: str | Text, width: int, direction: Direction) -> int:
     """How many lines :func:`lines_for` gives ``text`` at ``width``, mostly without wrapping it.
 
     A page's height needs every block's line count, but only the blocks in view need their lines:
-    counting words on cell widths is many times cheaper than wrapping (and shaping and reordering).
-    Where counting could differ from the wrap (a telephone number or a quoted name kept whole, a word
-    longer than the line, a character that wrapping cleans away) the text is wrapped after all.
+    counting words on cell widths is many times cheaper than wrapping (and shaping and reordering),
+    and the words are measured once for every width. Where counting could differ from the wrap (a
+    telephone number or a quoted name kept whole, a word longer than the line, a character that
+    wrapping cleans away) the text is wrapped after all.
     """
     width = max(1, width)
     plain = text.plain if isinstance(text, Text) else text
-    if not plain:
+    measured = _measured(plain, isinstance(text, Text) and bool(text.spans)) if plain else None
+    if measured is None:
         return len(lines_for(text, width, direction))
-    rtl = has_rtl_letters(plain)
-    if not rtl and isinstance(text, Text) and text.spans:
-        # lines_for wraps this with Rich: the same word breaks, without building a line.
-        if "\t" in plain:
-            return len(lines_for(text, width, direction))
-        return sum(len(divide_line(line, width, fold=True)) + 1 for line in plain.split("\n"))
+    styled, lines = measured
     count = 0
-    for paragraph in plain.split("\n"):
-        lines = _paragraph_lines(paragraph, width)
-        if lines is None:
+    for words in lines:
+        found = _styled_lines(words, width) if styled else _plain_lines(words, width)
+        if found is None:
             return len(lines_for(text, width, direction))
-        count += lines
+        count += found
     return count
 
 
+#: Styled (wrapped by Rich) or not, and the widths of the words of each line.
+_Measured = tuple[bool, tuple[tuple[int, ...], ...]]
+
+
+@lru_cache(maxsize=2048)
+def _measured(plain: str, spans: bool) -> _Measured | None:
+    """The words of each line of ``plain`` with their widths, as the wrap that lines_for picks sees
+    them (None: counting could differ from that wrap).
+
+    Styled left-to-right text is wrapped by Rich: for each of its words the width without, then with
+    the spaces after it. Everything else by the right-to-left pipeline: each word's width as drawn.
+    """
+    if not has_rtl_letters(plain) and spans:
+        if "\t" in plain:
+            return None
+        return True, tuple(
+            tuple(
+                cells
+                for word in _RICH_WORD.findall(line)
+                for cells in (cell_len(word.rstrip()), cell_len(word))
+            )
+            for line in plain.split("\n")
+        )
+    paragraphs: list[tuple[int, ...]] = []
+    for paragraph in plain.split("\n"):
+        if not _plain_paragraph(paragraph) or _KEPT_SPACE.search(paragraph):
+            return None
+        if _RTL_BLOCKS.search(paragraph) is None:
+            if ZWNJ in paragraph or ZWJ in paragraph:
+                paragraph = paragraph.replace(ZWNJ, "").replace(ZWJ, "")
+            paragraphs.append(tuple(cell_len(word) for word in paragraph.split(" ") if word))
+            continue
+        if _QUOTES.search(paragraph):
+            return None
+        cells = (_word_cells(word) for word in paragraph.split(" "))
+        paragraphs.append(tuple(cell for cell in cells if cell >= 0))
+    return False, tuple(paragraphs)
+
+
+#: A word as Rich's wrap sees it: the spaces before the first, and those after each.
+_RICH_WORD = re.compile(r"\s*\S+\s*")
 #: Spaces that wrapping may not break at: inside a telephone number ("0231 50 11 148").
 _KEPT_SPACE = re.compile(r"\d\)? \d")
 _QUOTES = re.compile("[«»‹›]")
 
 
-def _paragraph_lines(paragraph: str, width: int) -> int | None:
-    """Lines of one paragraph (no "\\n") as the right-to-left pipeline wraps it; None if unsure."""
-    if not _plain_paragraph(paragraph):
-        return None
-    if _KEPT_SPACE.search(paragraph) or (_QUOTES.search(paragraph) and _RTL_BLOCKS.search(paragraph)):
-        return None
+def _styled_lines(words: tuple[int, ...], width: int) -> int | None:
+    """Lines of one line of text as Rich's ``divide_line`` breaks it; None where it would fold a word."""
+    lines, used = 1, 0
+    for index, (cells, with_space) in enumerate(zip(words[::2], words[1::2], strict=True)):
+        if width - used >= cells:
+            used += with_space
+        elif cells > width:
+            return None
+        elif used and index:
+            lines += 1
+            used = with_space
+    return lines
+
+
+def _plain_lines(words: tuple[int, ...], width: int) -> int | None:
+    """Lines of one paragraph as the right-to-left pipeline wraps it; None where it cuts a word."""
     lines = 0
     used = -1  # cells used on the current line; -1: no line begun
-    for word in paragraph.split(" "):
-        cells = _word_cells(word)
-        if cells < 0:
-            continue  # no word at all once the joiners are gone
+    for cells in words:
         if cells > width:
-            return None  # cut between letters: left to the wrap
+            return None
         if used >= 0 and used + 1 + cells <= width:
             used += 1 + cells
         else:
@@ -122,9 +166,9 @@ def _paragraph_lines(paragraph: str, width: int) -> int | None:
 
 def _plain_paragraph(paragraph: str) -> bool:
     """Nothing in it that wrapping cleans away or measures in context (tabs, controls, emoji joins)."""
-    if paragraph.isprintable():
-        return "\ufe0f" not in paragraph
-    return paragraph.replace(ZWNJ, "").replace(ZWJ, "").isprintable() and "\ufe0f" not in paragraph
+    if "\ufe0f" in paragraph:
+        return False
+    return paragraph.isprintable() or paragraph.replace(ZWNJ, "").replace(ZWJ, "").isprintable()
 
 
 def _word_cells(word: str) -> int:
