@@ -101,3 +101,11 @@ _TRICKY = st.sampled_from(list("ab é 09 ()+-/ «» ‹› لاأإآسم ی \u0
 def test_any_text_counts_as_it_wraps(plain: str, width: int, shown_in: Direction, bold: bool) -> None:
     text: str | Text = Text.assemble((plain[:3], "bold"), plain[3:]) if bold else plain
     assert line_count(text, width, shown_in) == len(lines_for(text, width, shown_in))
+
+
+def test_a_text_that_says_no_wrap_counts_as_rich_leaves_it() -> None:
+    text = Text.assemble(
+        ("Ein sehr langer", "bold"), " Satz ohne Umbruch\nund eine zweite Zeile", no_wrap=True
+    )
+    for width in (5, 20, 80):
+        assert line_count(text, width, "ltr") == len(lines_for(text, width, "ltr"))

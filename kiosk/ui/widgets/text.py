@@ -76,7 +76,10 @@ def line_count(text: str | Text, width: int, direction: Direction) -> int:
     """
     width = max(1, width)
     plain = text.plain if isinstance(text, Text) else text
-    measured = _measured(plain, isinstance(text, Text) and bool(text.spans)) if plain else None
+    spans = isinstance(text, Text) and bool(text.spans)
+    # Rich leaves a text that says no_wrap unwrapped: rare enough to be wrapped to be counted.
+    wraps = not (isinstance(text, Text) and text.no_wrap)
+    measured = _measured(plain, spans) if plain and wraps else None
     if measured is None:
         return len(lines_for(text, width, direction))
     styled, lines = measured
