@@ -266,6 +266,11 @@ def _shape(text: str) -> str:
     return shaped.replace(ZWNJ, "").replace(ZWJ, "")
 
 
+def shaped(text: str) -> str:
+    """``text`` with its Arabic letters joined as they are drawn, joiners gone: what wrapping measures."""
+    return _shape(text)
+
+
 def _no_joiner_before_mark(text: str) -> str:
     """``text`` without a ZWJ/ZWNJ directly before a combining mark: arabic-reshaper drops the mark
     there (or moves it), and a joiner cannot carry a vowel sign anyway."""

@@ -26,6 +26,13 @@ from kiosk.ui.widgets.text import Prose
 HEADING = Style(bold=True, underline=True)
 HEADING_LOOK = "page-text--heading"
 NOTICE = "page-text--notice"
+#: A span's style by (bold, italic), made once: a long page has hundreds of spans.
+_SPAN_STYLES = {
+    (bold, italic): Style(bold=bold or None, italic=italic or None)
+    for bold in (False, True)
+    for italic in (False, True)
+}
+_LINK_NUMBER = Style(bold=True)
 
 
 def block_text(block: Block) -> Text:
@@ -34,10 +41,9 @@ def block_text(block: Block) -> Text:
     if block.kind == "item":
         text.append("  " * max(0, block.level - 1) + (block.marker or "•") + " ")
     for span in block.spans:
-        style = Style(bold=span.bold or None, italic=span.italic or None)
-        text.append(span.text, style=style)
+        text.append(span.text, style=_SPAN_STYLES[bool(span.bold), bool(span.italic)])
         if span.link is not None:
-            text.append(f" [{span.link}]", style=Style(bold=True))
+            text.append(f" [{span.link}]", style=_LINK_NUMBER)
     if block.kind == "heading":
         text.stylize(HEADING)
     return text

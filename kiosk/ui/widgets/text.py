@@ -9,8 +9,10 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Sequence
+from functools import lru_cache
 from typing import TypeVar
 
+from rich.cells import cell_len
 from rich.style import Style
 from rich.text import Text
 from textual.app import RenderResult
@@ -19,7 +21,7 @@ from textual.reactive import reactive
 from textual.widget import Widget
 
 from kiosk.content.models import Direction
-from kiosk.i18n.rtl import layout, visual_line
+from kiosk.i18n.rtl import ZWJ, ZWNJ, layout, shaped, visual_line
 
 _W = TypeVar("_W", bound=Widget)
 
@@ -61,6 +63,132 @@ def lines_for(text: str | Text, width: int, direction: Direction) -> list[Text]:
         console = Console(width=width, legacy_windows=False)
         return list(rich_text.wrap(console, width, overflow="fold"))
     return [Text(line, style=rich_text.style) for line in layout(rich_text.plain, width, "ltr")]
+
+
+def line_count(text: str | Text, width: int, direction: Direction) -> int:
+    """How many lines :func:`lines_for` gives ``text`` at ``width``, mostly without wrapping it.
+
+    A page's height needs every block's line count, but only the blocks in view need their lines:
+    counting words on cell widths is many times cheaper than wrapping (and shaping and reordering),
+    and the words are measured once for every width. Where counting could differ from the wrap (a
+    telephone number or a quoted name kept whole, a word longer than the line, a character that
+    wrapping cleans away) the text is wrapped after all.
+    """
+    width = max(1, width)
+    plain = text.plain if isinstance(text, Text) else text
+    spans = isinstance(text, Text) and bool(text.spans)
+    # Rich leaves a text that says no_wrap unwrapped: rare enough to be wrapped to be counted.
+    wraps = not (isinstance(text, Text) and text.no_wrap)
+    measured = _measured(plain, spans) if plain and wraps else None
+    if measured is None:
+        return len(lines_for(text, width, direction))
+    styled, lines = measured
+    count = 0
+    for words in lines:
+        found = _styled_lines(words, width) if styled else _plain_lines(words, width)
+        if found is None:
+            return len(lines_for(text, width, direction))
+        count += found
+    return count
+
+
+#: Styled (wrapped by Rich) or not, and the widths of the words of each line.
+_Measured = tuple[bool, tuple[tuple[int, ...], ...]]
+
+
+@lru_cache(maxsize=2048)
+def _measured(plain: str, spans: bool) -> _Measured | None:
+    """The words of each line of ``plain`` with their widths, as the wrap that lines_for picks sees
+    them (None: counting could differ from that wrap).
+
+    Styled left-to-right text is wrapped by Rich: for each of its words the width without, then with
+    the spaces after it. Everything else by the right-to-left pipeline: each word's width as drawn.
+    """
+    if not has_rtl_letters(plain) and spans:
+        if "\t" in plain:
+            return None
+        return True, tuple(
+            tuple(
+                cells
+                for word in _RICH_WORD.findall(line)
+                for cells in (cell_len(word.rstrip()), cell_len(word))
+            )
+            for line in plain.split("\n")
+        )
+    paragraphs: list[tuple[int, ...]] = []
+    for paragraph in plain.split("\n"):
+        if not _plain_paragraph(paragraph) or _KEPT_SPACE.search(paragraph):
+            return None
+        if _RTL_BLOCKS.search(paragraph) is None:
+            if ZWNJ in paragraph or ZWJ in paragraph:
+                paragraph = paragraph.replace(ZWNJ, "").replace(ZWJ, "")
+            paragraphs.append(tuple(cell_len(word) for word in paragraph.split(" ") if word))
+            continue
+        if _QUOTES.search(paragraph):
+            return None
+        cells = (_word_cells(word) for word in paragraph.split(" "))
+        paragraphs.append(tuple(cell for cell in cells if cell >= 0))
+    return False, tuple(paragraphs)
+
+
+#: A word as Rich's wrap sees it: the spaces before the first, and those after each.
+_RICH_WORD = re.compile(r"\s*\S+\s*")
+#: Spaces that wrapping may not break at: inside a telephone number ("0231 50 11 148").
+_KEPT_SPACE = re.compile(r"\d\)? \d")
+_QUOTES = re.compile("[«»‹›]")
+
+
+def _styled_lines(words: tuple[int, ...], width: int) -> int | None:
+    """Lines of one line of text as Rich's ``divide_line`` breaks it; None where it would fold a word."""
+    lines, used = 1, 0
+    for index, (cells, with_space) in enumerate(zip(words[::2], words[1::2], strict=True)):
+        if width - used >= cells:
+            used += with_space
+        elif cells > width:
+            return None
+        elif used and index:
+            lines += 1
+            used = with_space
+    return lines
+
+
+def _plain_lines(words: tuple[int, ...], width: int) -> int | None:
+    """Lines of one paragraph as the right-to-left pipeline wraps it; None where it cuts a word."""
+    lines = 0
+    used = -1  # cells used on the current line; -1: no line begun
+    for cells in words:
+        if cells > width:
+            return None
+        if used >= 0 and used + 1 + cells <= width:
+            used += 1 + cells
+        else:
+            lines += 1
+            used = cells
+    return max(1, lines)
+
+
+def _plain_paragraph(paragraph: str) -> bool:
+    """Nothing in it that wrapping cleans away or measures in context (tabs, controls, emoji joins)."""
+    if "\ufe0f" in paragraph:
+        return False
+    return paragraph.isprintable() or paragraph.replace(ZWNJ, "").replace(ZWJ, "").isprintable()
+
+
+def _word_cells(word: str) -> int:
+    """A word's width in cells as drawn: shaped if it has right-to-left letters, joiners gone
+    (-1: nothing left of it, as wrapping sees it)."""
+    if _RTL_BLOCKS.search(word):
+        return _shaped_cells(word)
+    if ZWNJ in word or ZWJ in word:
+        word = word.replace(ZWNJ, "").replace(ZWJ, "")
+    return cell_len(word) if word else -1
+
+
+@lru_cache(maxsize=8192)
+def _shaped_cells(word: str) -> int:
+    # Arabic letters join only with letters of the same word (a space never joins), so a word is
+    # shaped alone as it is in its sentence.
+    return cell_len(shaped(word))
 
 
 def _whole_style(text: Text) -> Style | str:
