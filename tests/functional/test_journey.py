@@ -19,7 +19,7 @@ from kiosk.ui.screens.topics import TopicsScreen
 from kiosk.ui.screens.welcome import WelcomeScreen
 from kiosk.ui.widgets.choices import Choice
 from tests.conftest import FakeMonotonic
-from tests.support.screen import screen_text
+from tests.support.screen import screen_text, tiles
 
 AppFactory = Callable[..., Any]
 
@@ -85,7 +85,7 @@ async def test_offices_lists_all_seven(make_app: AppFactory) -> None:
         await pilot.press("x", "2", "4")
         await pilot.pause()
         assert isinstance(app.screen, OfficesScreen)
-        assert len(app.screen.query(Choice)) == 7
+        assert len(tiles(app.screen)) == 7
         text = screen_text(app)
         for partner in ("Caritas", "DRK", "AWO", "EHC", "Projekt Ankommen"):
             assert partner in text

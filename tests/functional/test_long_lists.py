@@ -10,7 +10,7 @@ from kiosk.content.models import Language, LanguageContent, Page, RegionContent
 from kiosk.ui.app import KioskApp
 from kiosk.ui.screens.page import PageScreen
 from kiosk.ui.screens.topics import TILES_AT_ONCE, TopicsScreen
-from kiosk.ui.widgets.choices import Choice
+from tests.support.screen import tiles
 
 NOW = datetime(2026, 11, 23, 10, 0, tzinfo=ZoneInfo("Europe/Berlin"))
 
@@ -30,15 +30,15 @@ async def test_long_list_shows_a_first_part_and_grows(settings: Settings) -> Non
         await pilot.pause()
         topics = app.screen
         assert isinstance(topics, TopicsScreen)
-        choices = list(topics.query(Choice))
-        assert len(choices) == TILES_AT_ONCE + 1
-        assert "80" in choices[-1].data.subtitle  # 130 topics, 50 shown: 80 more
-        choices[-1].focus()
+        listed = tiles(topics)
+        assert len(listed) == TILES_AT_ONCE + 1
+        assert "80" in listed[-1].data.subtitle  # 130 topics, 50 shown: 80 more
+        listed[-1].focus()
         await pilot.press("enter")
         await pilot.pause()
         assert app.screen is topics
-        assert len(list(topics.query(Choice))) == 2 * TILES_AT_ONCE + 1
-        list(topics.query(Choice))[TILES_AT_ONCE + 3].focus()
+        assert len(tiles(topics)) == 2 * TILES_AT_ONCE + 1
+        tiles(topics)[TILES_AT_ONCE + 3].focus()
         await pilot.press("enter")
         await pilot.pause()
         assert isinstance(app.screen, PageScreen)
