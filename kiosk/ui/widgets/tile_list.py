@@ -87,6 +87,19 @@ def estimated_lines(text: str, width: int) -> int:
     return count
 
 
+@dataclass(frozen=True)
+class _Look:
+    """What drawing a tile in one state needs: its styles, the colours beneath it, its text styles."""
+
+    styles: RenderStyles
+    base_background: Color
+    background: Color
+    blank: Style
+    parts: dict[str, Style]
+    #: The list's own background, between tiles.
+    gap: Style
+
+
 class TileList(Widget, can_focus=True):
     """Numbered tiles in one column; keys 1–9, arrows, Enter and a tap choose; only visible tiles are drawn.
 
@@ -152,6 +165,9 @@ class TileList(Widget, can_focus=True):
         self._hover: int | None = None
         self._layouts: dict[tuple[int, Direction], _Layout] = {}
         self._tile_cache = StylesCache()
+        self._looks: dict[str, _Look] = {}
+        #: The first row drawn last time (layout wraps the tiles from there, where the visitor looks).
+        self._drawn_from = 0
 
     # -- what the list holds ----------------------------------------------------------------------------
     def key_of(self, index: int) -> str:
@@ -191,7 +207,7 @@ class TileList(Widget, can_focus=True):
         return self.get_component_styles(look)
 
     def _text_width(self, width: int) -> int:
-        return max(1, width - self._tile_styles().gutter.width)
+        return max(1, width - self._look("tile-list--tile").styles.gutter.width)
 
     def _layout(self, width: int) -> _Layout:
         key = (self._text_width(width), self.direction)
@@ -200,7 +216,7 @@ class TileList(Widget, can_focus=True):
             if len(self._layouts) >= _LAYOUTS_KEPT:
                 self._layouts.clear()
             text_width = key[0]
-            chrome = self._tile_styles().gutter.height
+            chrome = self._look("tile-list--tile").styles.gutter.height
             layout = _Layout([self._estimate(index, text_width) + chrome for index in range(len(self.items))])
             layout.place()
             self._layouts[key] = layout
@@ -220,7 +236,7 @@ class TileList(Widget, can_focus=True):
         if lines is None:
             lines = tile_lines(self.items[index], self.key_of(index), width, self.direction)
             layout.lines[index] = lines
-            height = len(lines) + self._tile_styles().gutter.height
+            height = len(lines) + self._look("tile-list--tile").styles.gutter.height
             if layout.heights[index] != height:
                 layout.heights[index] = height
                 layout.place()
@@ -246,20 +262,11 @@ class TileList(Widget, can_focus=True):
     def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
         if not self._styled:
             return len(self.items) * 4
-        top, rows = self._window()
-        self._settle(width, top, top + max(rows, viewport.height))
+        self._settle(width, self._drawn_from, self._drawn_from + viewport.height)
         return self._layout(width).height
 
     def get_content_width(self, container: Size, viewport: Size) -> int:
         return container.width
-
-    def _window(self) -> tuple[int, int]:
-        """The rows of this list its scrolling container shows now (from the last layout)."""
-        parent = self.parent
-        if not isinstance(parent, Widget) or not self.region:
-            return 0, 0
-        top = int(parent.scroll_y) - self.virtual_region.y
-        return max(0, top), parent.size.height
 
     def tile_region(self, index: int) -> Region:
         """Where tile ``index`` is, with the gap below it, in this widget's rows."""
@@ -292,6 +299,7 @@ class TileList(Widget, can_focus=True):
         if not self._styled or not self.size.width:
             # Not styled yet (mounted in this very frame): nothing to draw but the background.
             return [Strip.blank(crop.width, Style(bgcolor=self.rich_style.bgcolor))] * crop.height
+        self._drawn_from = crop.y
         if self._settle(self.size.width, crop.y, crop.bottom):
             # Tiles drawn for the first time were taller or shorter than estimated: lay out again.
             self.call_later(self.refresh, layout=True)
@@ -300,7 +308,7 @@ class TileList(Widget, can_focus=True):
     def render_line(self, y: int) -> Strip:
         width = self.size.width
         layout = self._layout(width)
-        fill = Style(bgcolor=self.rich_style.bgcolor)
+        fill = self._look("tile-list--tile").gap
         if not layout.heights:
             return Strip.blank(width, fill)
         index = layout.at(y)
@@ -310,27 +318,50 @@ class TileList(Widget, can_focus=True):
         lines = self._lines(layout, index, self._text_width(width))
         return self._tile_row(index, lines, row, Size(width, layout.heights[index]))
 
+    def _look(self, name: str) -> _Look:
+        """How a tile in state ``name`` is drawn, worked out once (styles walk the whole DOM branch)."""
+        look = self._looks.get(name)
+        if look is None:
+            styles = self._tile_styles(name)
+            base_background = self.background_colors[1]
+            text_style = self._text_style(styles)
+            parts = {
+                part: text_style + self.get_component_rich_style(part, partial=True)
+                for part in ("choice--title", "choice--title-focused", "choice--subtitle", "choice--note")
+            }
+            look = _Look(
+                styles,
+                base_background,
+                base_background + styles.background.tint(styles.background_tint),
+                Style(bgcolor=text_style.bgcolor),
+                parts,
+                Style(bgcolor=self.rich_style.bgcolor),
+            )
+            self._looks[name] = look
+        return look
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._looks.clear()
+
     def _tile_row(self, index: int, lines: list[tuple[Text, str]], row: int, size: Size) -> Strip:
         """One row of a tile, border and padding included, as Textual draws a ``Choice``."""
         cursor = index == self.cursor and self.has_focus
-        look = "tile-list--tile-cursor" if cursor else "tile-list--tile"
+        name = "tile-list--tile-cursor" if cursor else "tile-list--tile"
         if not cursor and index == self._hover:
-            look = "tile-list--tile-hover"
-        styles = self._tile_styles(look)
-        base_background = self.background_colors[1]
-        background = base_background + styles.background.tint(styles.background_tint)
-        text_style = self._text_style(styles)
+            name = "tile-list--tile-hover"
+        look = self._look(name)
+        styles = look.styles
         gutter = styles.gutter
         content = Size(max(0, size.width - gutter.width), max(0, size.height - gutter.height))
 
         def content_line(y: int) -> Strip:
             if not 0 <= y < len(lines):
-                return Strip.blank(content.width, Style(bgcolor=text_style.bgcolor))
+                return Strip.blank(content.width, look.blank)
             line, part = lines[y]
             if part == "choice--title" and cursor:
                 part = "choice--title-focused"
-            part_style = text_style + self.get_component_rich_style(part, partial=True)
-            return self._text_row(line, part_style, content.width, y)
+            return self._text_row(line, look.parts[part], content.width, y)
 
         cache = self._tile_cache
         cache._simple_strip = None
@@ -340,8 +371,8 @@ class TileList(Widget, can_focus=True):
             size,
             content,
             styles.padding,
-            base_background,
-            background,
+            look.base_background,
+            look.background,
             content_line,
             None,
             None,
