@@ -28,12 +28,15 @@ from kiosk.ui.screens.base import KioskScreen
 from kiosk.ui.widgets.choices import ChoiceData
 from kiosk.ui.widgets.code_deck import button_label
 from kiosk.ui.widgets.text import Prose
-from kiosk.ui.widgets.tile_list import TileList
+from kiosk.ui.widgets.tile_list import LazyTiles, TileList
 from kiosk.ui.wording import event_notes, in_other_language, when
 
 DAYS_AHEAD = 30
 #: How often the list looks at the clock again, so that events that are over leave it.
 REFRESH_S = 60.0
+
+#: Text lines of an event's tile not drawn yet: its title, its dates, a line of its excerpt.
+TYPICAL_LINES = 3
 
 EventFilter = Literal["today", "week", "all"]
 FILTERS: tuple[EventFilter, ...] = ("today", "week", "all")
@@ -135,20 +138,22 @@ class EventsScreen(KioskScreen):
             }[self.chosen]
             return [Prose(empty, classes="empty")]
         visitor = self.kiosk.language
-        items = []
-        for listed in self.listed:
-            event = listed.occurrence.event
-            line = " · ".join((when(listed.occurrence), *event_notes(event)))
+        listed = self.listed
+
+        def tile(index: int) -> ChoiceData:
+            occurrence, language = listed[index].occurrence, listed[index].language
+            event = occurrence.event
+            line = " · ".join((when(occurrence), *event_notes(event)))
             excerpt = short(event.excerpt)
-            items.append(
-                ChoiceData(
-                    event.title,
-                    f"{line}\n{excerpt}" if excerpt else line,
-                    in_other_language(listed.language, visitor),
-                    language=listed.language,
-                )
+            return ChoiceData(
+                event.title,
+                f"{line}\n{excerpt}" if excerpt else line,
+                in_other_language(language, visitor),
+                language=language,
             )
-        return [TileList(items, id="events")]
+
+        # A tile's dates are formatted when it is first drawn: hundreds of events, a screenful shown.
+        return [TileList(LazyTiles(len(listed), tile, TYPICAL_LINES), id="events")]
 
     def on_mount(self) -> None:
         super().on_mount()

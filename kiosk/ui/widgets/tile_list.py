@@ -13,8 +13,9 @@ styled like ``Choice``, and are drawn by Textual's own styles renderer; the text
 from __future__ import annotations
 
 from bisect import bisect_right
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from typing import overload
 
 from rich.cells import cell_len
 from rich.segment import Segment
@@ -87,6 +88,42 @@ def estimated_lines(text: str, width: int) -> int:
     return count
 
 
+class LazyTiles(Sequence[ChoiceData]):
+    """A list's items, each built when first asked for (its tile drawn, said or chosen).
+
+    For lists whose items cost more to build than to draw (an event's dates, formatted for the
+    visitor's language): until built, a tile counts ``lines`` text lines high.
+    """
+
+    def __init__(self, count: int, build: Callable[[int], ChoiceData], lines: int) -> None:
+        self._count = count
+        self._build = build
+        self._built: dict[int, ChoiceData] = {}
+        self.lines = lines
+
+    def __len__(self) -> int:
+        return self._count
+
+    @overload
+    def __getitem__(self, index: int) -> ChoiceData: ...
+    @overload
+    def __getitem__(self, index: slice) -> list[ChoiceData]: ...
+    def __getitem__(self, index: int | slice) -> ChoiceData | list[ChoiceData]:
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(self._count))]
+        if index < 0:
+            index += self._count
+        if not 0 <= index < self._count:
+            raise IndexError(index)
+        item = self._built.get(index)
+        if item is None:
+            item = self._built[index] = self._build(index)
+        return item
+
+    def built(self, index: int) -> bool:
+        return index in self._built
+
+
 @dataclass(frozen=True)
 class _Look:
     """What drawing a tile in one state needs: its styles, the colours beneath it, its text styles."""
@@ -157,7 +194,7 @@ class TileList(Widget, can_focus=True):
         classes: str | None = None,
     ) -> None:
         super().__init__(id=id, classes=classes)
-        self.items = list(items)
+        self.items: Sequence[ChoiceData] = items if isinstance(items, LazyTiles) else list(items)
         #: The keys of the first tiles, in order ("123456789": the tenth and later have none).
         self.keys = keys
         #: The index of the tile the visitor is on.
@@ -188,7 +225,7 @@ class TileList(Widget, can_focus=True):
 
     def set_items(self, items: Sequence[ChoiceData], cursor: int = 0) -> None:
         """Show other items (the same list a minute later), the cursor on ``cursor``."""
-        self.items = list(items)
+        self.items = items if isinstance(items, LazyTiles) else list(items)
         self.cursor = max(0, min(cursor, len(self.items) - 1))
         self._hover = None
         self._layouts.clear()
@@ -224,6 +261,8 @@ class TileList(Widget, can_focus=True):
 
     def _estimate(self, index: int, width: int) -> int:
         """Tile ``index``'s text lines without wrapping it (see :func:`estimated_lines`)."""
+        if isinstance(self.items, LazyTiles) and not self.items.built(index):
+            return self.items.lines
         data, key = self.items[index], self.key_of(index)
         title = f"{key}  {data.title}" if key else data.title
         # Every part that is there is a paragraph of its own; the title always is (as tile_lines has it).
