@@ -206,6 +206,10 @@ class TileList(Widget, can_focus=True):
         #: The first row drawn last time (layout wraps the tiles from there, where the visitor looks).
         self._drawn_from = 0
 
+    def allow_focus(self) -> bool:
+        # An empty list (no search results yet) is no stop for the focus, as an empty ChoiceList was not.
+        return bool(self.items)
+
     # -- what the list holds ----------------------------------------------------------------------------
     def key_of(self, index: int) -> str:
         return self.keys[index] if index < len(self.keys) else ""
