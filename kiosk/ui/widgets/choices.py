@@ -1,4 +1,9 @@
-"""Numbered choices: large tap targets that keys 1–9, arrows and Enter also reach."""
+"""Numbered choices: large tap targets that keys 1–9, arrows and Enter also reach.
+
+``ChoiceList`` holds a widget per tile, for the short lists and the grids (home, the language
+picker); long single-column lists are a ``TileList`` (kiosk.ui.widgets.tile_list), which draws
+the same tiles from the same parts (:func:`tile_lines`) without a widget each.
+"""
 
 from __future__ import annotations
 
@@ -67,8 +72,8 @@ def tile_lines(data: ChoiceData, key: str, width: int, direction: Direction) -> 
 class Choice(Widget, can_focus=True):
     """One numbered, focusable tile; Enter or a tap chooses it.
 
-    One widget whatever it shows (title, subtitle, note): lists hold dozens of tiles, and every widget
-    costs style matching, layout and a render on each screen change.
+    One widget whatever it shows (title, subtitle, note): every widget costs style matching, layout
+    and a render on each screen change.
     """
 
     DEFAULT_CSS = """
@@ -201,7 +206,7 @@ class ChoiceList(Vertical):
     """
 
     #: The colours of a tile's parts. They live on the list, not on every tile: a component class
-    #: costs a style match of its own, per tile, on every screen change (125 tiles on the events list).
+    #: costs a style match of its own, per tile, on every screen change. TileList shares them.
     COMPONENT_CLASSES = {"choice--title", "choice--title-focused", "choice--subtitle", "choice--note"}
     DEFAULT_CSS = """
     ChoiceList { height: auto; }
