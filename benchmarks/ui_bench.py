@@ -96,7 +96,7 @@ async def _navigation(app: Any, clock: FrameClock, rounds: int, samples: Samples
 
 async def navigate_lists(app: Any, clock: FrameClock, rounds: int, samples: Samples) -> None:
     """home -> events list -> its first event, and back; home -> places list -> its first place, and back."""
-    from kiosk.ui.widgets.choices import Choice
+    from kiosk.ui.widgets.tile_list import TileList
 
     for round_no in range(rounds + 1):
         for tile, list_name, item_name in LISTS:
@@ -104,7 +104,9 @@ async def navigate_lists(app: Any, clock: FrameClock, rounds: int, samples: Samp
             if round_no:
                 _note(samples, list_name, step)
             opened = 1
-            if screen.query(Choice):  # an empty list (no events in the window) opens nothing
+            if any(
+                tiles.items for tiles in screen.query(TileList)
+            ):  # an empty list (no events) opens nothing
                 step, _screen = await timed_press(app, clock, "1")
                 opened += 1
                 if round_no:

@@ -28,6 +28,7 @@ from kiosk.speech.utterance import Utterance
 from kiosk.ui.speech_script import Item, Script
 from kiosk.ui.widgets.choices import EVERY_KEY, Choice
 from kiosk.ui.widgets.text import spoken_as, visual
+from kiosk.ui.widgets.tile_list import TileList
 
 if TYPE_CHECKING:
     from kiosk.ui.app import KioskApp
@@ -51,6 +52,13 @@ def key_name(key: str) -> str:
     return " ".join(part.upper() if len(part) <= 3 else part.capitalize() for part in key.split("+"))
 
 
+def _focus_identity(widget: Widget | None) -> object:
+    """What the visitor is on: the focused widget, or in a long list (one widget) its cursor item."""
+    if isinstance(widget, TileList):
+        return (widget, widget.cursor)
+    return widget
+
+
 def _offers_menu(screen: Screen[Any]) -> bool:
     """The screen where the speech key starts the audio menu (the welcome screen says so)."""
     return bool(getattr(screen, "offers_audio_menu", False))
@@ -72,7 +80,8 @@ class SpeechController:
         self._counted = False
         self._input_seen = False
         self._announce_due: Screen[Any] | None = None
-        self._announced_focus: Widget | None = None
+        #: What was last said as focused: a widget, or (a long list, its cursor) — see _focus_identity.
+        self._announced_focus: object = None
         self._focus_told = False
 
     # -- setting up --------------------------------------------------------------------------------
@@ -164,7 +173,7 @@ class SpeechController:
         if key == "space":
             self.script.pause_or_continue()
             return True
-        if self._paged and not isinstance(self.app.focused, (Choice, Button)):
+        if self._paged and not isinstance(self.app.focused, (Choice, TileList, Button)):
             if key in ("down", "up"):
                 lang = self.app.language
                 self.script.step(
@@ -310,12 +319,12 @@ class SpeechController:
             screen = widget.screen
         except NoScreen:  # taken away meanwhile (a screen re-rendering in another language)
             return
-        if widget is self._announced_focus or screen is not self.app.screen:
+        if _focus_identity(widget) == self._announced_focus or screen is not self.app.screen:
             return
         spoken_focus = getattr(screen, "spoken_focus", None)
         said = spoken_focus(widget) if spoken_focus is not None else None
         if said:
-            self._announced_focus = widget
+            self._announced_focus = _focus_identity(widget)
             self._paged = False
             self.script.play([said])
 
@@ -330,7 +339,7 @@ class SpeechController:
         spoken_focus = getattr(screen, "spoken_focus", None)
         if screen is not self.app.screen or screen.focused is None or spoken_focus is None:
             return None
-        self._announced_focus = screen.focused
+        self._announced_focus = _focus_identity(screen.focused)
         self._focus_told = True
         said: Utterance | None = spoken_focus(screen.focused)
         return said
@@ -348,7 +357,7 @@ class SpeechController:
             items.append(said)
         reading_of = getattr(screen, "spoken_reading", None)
         reading: Reading = reading_of() if reading_of is not None else Reading()
-        self._announced_focus = screen.focused
+        self._announced_focus = _focus_identity(screen.focused)
         self._focus_told = False
         if reading.passages:
             if reading.paged and "reading" not in self._told:

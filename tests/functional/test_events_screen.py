@@ -15,12 +15,12 @@ from kiosk.ui.destinations import EventsAt, HomeAt
 from kiosk.ui.screens import events as events_screen
 from kiosk.ui.screens.event import EventScreen
 from kiosk.ui.screens.events import EventsScreen
-from kiosk.ui.widgets.choices import Choice
 from kiosk.ui.widgets.chrome import StatusLine
+from kiosk.ui.widgets.tile_list import TileList
 from tests.conftest import MONDAY_MORNING, FakeMonotonic
 from tests.support.conformance import conformance_json
 from tests.support.qr_screen import decode_screen
-from tests.support.screen import screen_text
+from tests.support.screen import focused_tile, screen_text, tiles
 from tests.support.waiting import settle, until
 
 HALL = Address(street="Westerfilder Straße 54", postcode="44357", town="Dortmund")
@@ -72,7 +72,7 @@ def make(settings: Settings, region: RegionContent, clock: Clock) -> KioskApp:
 
 
 def titles(app: KioskApp) -> list[str]:
-    return [choice.data.title for choice in app.screen.query(Choice)]
+    return [tile.data.title for tile in tiles(app.screen)]
 
 
 async def open_events(app: KioskApp, pilot: Any) -> EventsScreen:
@@ -130,21 +130,25 @@ async def test_past_occurrences_leave_while_the_visitor_keeps_their_place(settin
     async with app.run_test(size=(120, 40)) as pilot:
         screen = await open_events(app, pilot)
         await pilot.press("down", "down")  # onto the first Sprachcafé
-        assert isinstance(app.focused, Choice) and app.focused.data.title == "Sprachcafé"
+        on = focused_tile(app)
+        assert on is not None and on.data.title == "Sprachcafé"
         clock.now = at(23, 11, 1)
         await screen.refresh_listing()
         await pilot.pause()
         assert "Offene Beratung" not in titles(app)
-        assert isinstance(app.focused, Choice) and app.focused.data.title == "Sprachcafé"
-        assert "24. November" in app.focused.data.subtitle, "still the same date"
-        assert app.focused.number == 2, "its number moved up with the list"
+        on = focused_tile(app)
+        assert on is not None and on.data.title == "Sprachcafé"
+        assert "24. November" in on.data.subtitle, "still the same date"
+        assert on.number == 2, "its number moved up with the list"
         await pilot.press("up")  # onto tonight's parents' evening, then let it end
-        assert isinstance(app.focused, Choice) and app.focused.data.title == "Elternabend Kita"
+        on = focused_tile(app)
+        assert on is not None and on.data.title == "Elternabend Kita"
         clock.now = at(23, 20, 1)
         await screen.refresh_listing()
         await pilot.pause()
         assert titles(app)[0] == "Sprachcafé"
-        assert isinstance(app.focused, Choice) and app.focused.number == 1, "focus stays where it was"
+        on = focused_tile(app)
+        assert on is not None and on.number == 1, "focus stays where it was"
 
 
 async def test_an_unchanged_list_is_left_alone(settings: Settings) -> None:
@@ -152,10 +156,12 @@ async def test_an_unchanged_list_is_left_alone(settings: Settings) -> None:
     app = make(settings, content(EVENTS), clock)
     async with app.run_test(size=(120, 40)) as pilot:
         screen = await open_events(app, pilot)
-        before = list(app.screen.query(Choice))
+        before = list(app.screen.query(TileList))
+        shown = tiles(app.screen)
         clock.now += timedelta(minutes=5)
         await screen.refresh_listing()
-        assert list(app.screen.query(Choice)) == before
+        assert list(app.screen.query(TileList)) == before
+        assert tiles(app.screen) == shown
 
 
 async def test_an_event_shows_everything_and_two_codes_that_scan(settings: Settings) -> None:
@@ -245,7 +251,7 @@ async def test_conformance_events_each_date_once(settings: Settings) -> None:
     app = make(settings, region, Clock(datetime(2030, 1, 1, 10, tzinfo=BERLIN)))
     async with app.run_test(size=(120, 40)) as pilot:
         await open_events(app, pilot)
-        listed = [(c.data.title, c.data.subtitle.split(",")[1].strip()) for c in app.screen.query(Choice)]
+        listed = [(t.data.title, t.data.subtitle.split(",")[1].strip()) for t in tiles(app.screen)]
         assert [t for t, _ in listed].count("Test-Veranstaltung mit neuem Titel") == 5
         assert len(set(listed)) == len(listed), "the uncombined API repeats the series; each date shows once"
         assert {"Einmalige Veranstaltung", "Dauerveranstaltung"} <= {t for t, _ in listed}

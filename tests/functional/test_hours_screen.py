@@ -27,13 +27,12 @@ from kiosk.ui.app import KioskApp
 from kiosk.ui.destinations import HomeAt, HoursAt
 from kiosk.ui.screens.home import HomeScreen
 from kiosk.ui.screens.hours import HoursScreen
-from kiosk.ui.widgets.choices import Choice
 from kiosk.ui.widgets.free_appointments import FreeAppointments
 from kiosk.ui.widgets.text import Prose
 from tests.conftest import MONDAY_MORNING, FakeMonotonic
 from tests.support.conformance import conformance_json
 from tests.support.qr_screen import decode_screen
-from tests.support.screen import screen_text
+from tests.support.screen import screen_text, tiles
 from tests.support.zms_server import ZmsServer
 
 SERVICE, OFFICE = 1063424, 10470
@@ -197,8 +196,8 @@ async def test_the_office_leads_to_every_other_place_with_hours(settings: Settin
     app = make(settings, region([COUNSELLING, CLOSED_CAFE]))
     async with app.run_test(size=(120, 40)) as pilot:
         screen = await open_hours(app, pilot)
-        assert [c.data.title for c in screen.query(Choice)] == ["Café International"]
-        assert screen.query(Choice)[0].data.subtitle == "Temporarily closed"
+        assert [t.data.title for t in tiles(screen)] == ["Café International"]
+        assert tiles(screen)[0].data.subtitle == "Temporarily closed"
         assert "Migrationsberatung" in screen_text(app) and "Monday" in screen_text(app)
         await pilot.press("1")
         await pilot.pause()

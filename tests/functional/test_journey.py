@@ -19,7 +19,8 @@ from kiosk.ui.screens.topics import TopicsScreen
 from kiosk.ui.screens.welcome import WelcomeScreen
 from kiosk.ui.widgets.choices import Choice
 from tests.conftest import FakeMonotonic
-from tests.support.screen import screen_text
+from tests.support.screen import focused_tile, screen_text, tiles
+from tests.support.terminal import rows
 
 AppFactory = Callable[..., Any]
 
@@ -85,13 +86,33 @@ async def test_offices_lists_all_seven(make_app: AppFactory) -> None:
         await pilot.press("x", "2", "4")
         await pilot.pause()
         assert isinstance(app.screen, OfficesScreen)
-        assert len(app.screen.query(Choice)) == 7
+        assert len(tiles(app.screen)) == 7
         text = screen_text(app)
         for partner in ("Caritas", "DRK", "AWO", "EHC", "Projekt Ankommen"):
             assert partner in text
         await pilot.press("1")
         await pilot.pause()
         assert isinstance(app.screen, PlaceScreen)
+
+
+async def test_a_tap_on_a_tile_of_a_long_list_opens_that_one(make_app: AppFactory) -> None:
+    app: KioskApp = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("x", "2", "4")
+        await pilot.pause()
+        offices = app.screen
+        assert isinstance(offices, OfficesScreen)
+        wanted = offices.places[2].item  # the third tile, tapped where its name is drawn
+        shown = rows(app)
+        y = next(y for y, row in enumerate(shown) if wanted.name in row)
+        await pilot.click(offset=(shown[y].index(wanted.name) + 2, y))
+        await pilot.pause()
+        assert isinstance(app.screen, PlaceScreen) and app.screen.place_id == wanted.id
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.screen is offices
+        on = focused_tile(app)
+        assert on is not None and on.number == 3, "back on the tile that was tapped"
 
 
 async def test_journey_by_touch_alone(make_app: AppFactory) -> None:

@@ -20,11 +20,10 @@ from kiosk.ui.destinations import EventsAt, HomeAt, HoursAt, OfficesAt, PlaceAt
 from kiosk.ui.screens.event import EventScreen
 from kiosk.ui.screens.events import EventsScreen
 from kiosk.ui.screens.offices import OfficesScreen
-from kiosk.ui.widgets.choices import Choice
 from tests.conftest import FakeMonotonic
 from tests.support.conformance import conformance_json
 from tests.support.qr_screen import decode_screen
-from tests.support.screen import screen_text
+from tests.support.screen import screen_text, tiles
 from tests.support.zms_server import ZmsServer
 
 SATURDAY = datetime(2030, 3, 2, 10, 0, tzinfo=BERLIN)
@@ -57,7 +56,7 @@ def make(settings: Settings, content: RegionContent, now: datetime) -> KioskApp:
 
 
 def titles(app: KioskApp) -> list[str]:
-    return [choice.data.title for choice in app.screen.query(Choice)]
+    return [tile.data.title for tile in tiles(app.screen)]
 
 
 async def open_at(app: KioskApp, pilot: Any, destination: Any) -> None:
@@ -95,9 +94,9 @@ async def test_each_date_of_a_series_once_and_online_said_in_the_list(settings: 
     app = make(settings, region(series_and_lasting()), SATURDAY)
     async with app.run_test(size=(120, 40)) as pilot:
         await open_at(app, pilot, EventsAt())
-        listed = [choice for choice in app.screen.query(Choice) if choice.data.title == "Test-Veranstaltung"]
+        listed = [tile for tile in tiles(app.screen) if tile.data.title == "Test-Veranstaltung"]
         # Every other Tuesday and Thursday within 30 days of 2 March 2030: 12, 14, 26, 28 March, once each.
-        subtitles = [choice.data.subtitle.splitlines()[0] for choice in listed]
+        subtitles = [tile.data.subtitle.splitlines()[0] for tile in listed]
         assert subtitles == [
             "Dienstag, 12. März 2030, 13:00–15:00 · online",
             "Donnerstag, 14. März 2030, 13:00–15:00 · online",

@@ -35,11 +35,11 @@ from kiosk.ui.screens.page import PageScreen
 from kiosk.ui.screens.pin_pad import PinPadScreen
 from kiosk.ui.screens.staff import StaffScreen
 from kiosk.ui.screens.welcome import WelcomeScreen
-from kiosk.ui.widgets.choices import Choice
 from tests.conftest import MONDAY_MORNING, FakeMonotonic
 from tests.support.api_server import ApiServer, sync_settings
 from tests.support.hostile import row_widths
 from tests.support.keys import burst
+from tests.support.screen import tiles
 
 AppFactory = Callable[..., Any]
 VISITOR_SCREENS = (KioskScreen, WelcomeScreen, IdleScreen, CodeScreen)  # CodeScreen: one QR code, enlarged
@@ -128,8 +128,8 @@ async def to_a_link_screen(pilot: Pilot[None], app: KioskApp) -> None:
         trail.append(above)
     for key in reversed(trail):
         title = library.page(key).item.title  # type: ignore[union-attr]
-        choice = next(c for c in app.screen.query(Choice) if c.data.title == title)
-        choice.focus()
+        tile = next(t for t in tiles(app.screen) if t.data.title == title)
+        tile.focus()
         await pilot.press("enter")
         await pilot.pause()
     assert isinstance(app.screen, PageScreen)

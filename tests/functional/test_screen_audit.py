@@ -46,9 +46,11 @@ from kiosk.ui.screens.welcome import WelcomeScreen
 from kiosk.ui.widgets.choices import Choice
 from kiosk.ui.widgets.chrome import StatusLine
 from kiosk.ui.widgets.text import Prose
+from kiosk.ui.widgets.tile_list import TileList
 from tests.conftest import MONDAY_MORNING, FakeMonotonic
 from tests.support.api_server import ApiServer, sync_settings
 from tests.support.qr_screen import decode_screen
+from tests.support.screen import tiles
 from tests.support.terminal import cell_rows, rows, rtl_faults, save_picture, text_in, visible_region
 from tests.support.visitor import walk_away
 
@@ -164,6 +166,9 @@ class Audit:
         for widget in screen.query("*"):
             if not widget.display or not widget.visible or not widget.is_attached:
                 continue
+            if isinstance(widget, TileList):
+                self.check_tiles(name, widget, cells)
+                continue
             if not isinstance(widget, (Button, Choice, Prose, StatusLine)):
                 continue
             try:
@@ -187,6 +192,21 @@ class Audit:
             for line in expected:
                 if line and line not in drawn:
                     self.fail(name, f"{type(widget).__name__} {line!r} is not shown whole")
+                    break
+
+    def check_tiles(self, name: str, tile_list: TileList, cells: list[list[str]]) -> None:
+        """Every tile of a long list (one widget) that is fully on screen shows all it says."""
+        try:
+            region, shown = visible_region(self.app, tile_list)
+        except Exception:
+            return  # not on the screen at all
+        if shown.area == 0:
+            return
+        for index, tile in tile_list.tiles_in(shown.y - region.y, shown.bottom - region.y):
+            drawn = "\n".join(text_in(cells, tile.translate(region.offset)))
+            for line in tile_list.shown_lines(index):
+                if line.plain.strip() and line.plain.strip() not in drawn:
+                    self.fail(name, f"TileList {line.plain.strip()!r} is not shown whole")
                     break
 
     def check_language(self, name: str, lines: list[str]) -> None:
@@ -357,11 +377,11 @@ async def walk(audit: Audit) -> None:
     await visit("hours", ["2"])
     await visit("events", ["3"])
     await home("3")
-    if app.screen.query(Choice):
+    if tiles(app.screen):
         await visit("event", ["3", "1"], trip=True)
     await visit("offices", ["4"])
     await home("4")
-    if app.screen.query(Choice):
+    if tiles(app.screen):
         await visit("place", ["4", "1"], trip=True)
         await home("4", "1")
         await audit.press("0")

@@ -25,10 +25,10 @@ from kiosk.ui.screens.page import PageScreen
 from kiosk.ui.screens.place import PlaceScreen
 from kiosk.ui.screens.search import SearchBox, SearchScreen
 from kiosk.ui.screens.topics import TopicsScreen
-from kiosk.ui.widgets.choices import Choice
 from kiosk.ui.widgets.text import Prose
 from kiosk.ui.wording import in_other_language
 from tests.conftest import FakeMonotonic
+from tests.support.screen import focused_tile, tiles
 from tests.support.visitor import run_out
 from tests.support.waiting import until
 from tests.unit.test_search_queries import conformance_content
@@ -67,11 +67,11 @@ async def type_and_wait(pilot: Any, screen: SearchScreen, *keys: str) -> None:
 
 
 def notes(screen: SearchScreen) -> list[str]:
-    return [choice.data.note for choice in screen.query(Choice)]
+    return [tile.data.note for tile in tiles(screen)]
 
 
 def titles(screen: SearchScreen) -> list[str]:
-    return [choice.data.title for choice in screen.query(Choice)]
+    return [tile.data.title for tile in tiles(screen)]
 
 
 async def test_results_appear_as_you_type_and_enter_opens_one(make_app: AppFactory) -> None:
@@ -83,7 +83,8 @@ async def test_results_appear_as_you_type_and_enter_opens_one(make_app: AppFacto
         assert titles(screen)[0] == "A new baby"
         assert notes(screen)[0] == _("Topic")
         await pilot.press("down")
-        assert isinstance(screen.focused, Choice)
+        on = focused_tile(app)
+        assert on is not None and on.number == 1 and on.data.title == "A new baby"
         await pilot.press("enter")
         await pilot.pause()
         assert isinstance(app.screen, PageScreen)
@@ -224,7 +225,7 @@ async def test_idle_reset_forgets_the_search_which_is_never_logged_or_counted(
         again = app.screen
         assert isinstance(again, SearchScreen) and again is not screen
         assert again.query_one(SearchBox).value == ""
-        assert not list(again.query(Choice))
+        assert not tiles(again)
     assert not any(SECRET.casefold() in " ".join(r).casefold() for r in usage.records)
     assert not any(SECRET.casefold() in record.getMessage().casefold() for record in caplog.records)
 

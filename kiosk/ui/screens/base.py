@@ -20,11 +20,12 @@ from kiosk.ui.destinations import SearchAt
 from kiosk.ui.hints import Hint, next_code, print_slip
 from kiosk.ui.messages import Open
 from kiosk.ui.speech import Reading
-from kiosk.ui.widgets.choices import Choice, ChoiceList
+from kiosk.ui.widgets.choices import Choice, ChoiceData, ChoiceList
 from kiosk.ui.widgets.chrome import HeaderBar, StatusLine
 from kiosk.ui.widgets.handoff import HandOff
 from kiosk.ui.widgets.takehome import CodeDeck, FittedCode
 from kiosk.ui.widgets.text import spoken_text
+from kiosk.ui.widgets.tile_list import TileList
 from kiosk.ui.workers import ReportsFailedWorkers
 
 if TYPE_CHECKING:
@@ -155,16 +156,29 @@ class KioskScreen(ReportsFailedWorkers, Screen[None]):
         """The focused item: a tile with its key ("3, Office hours"), a button by its words."""
         lang = self.kiosk.language
         if isinstance(widget, Choice):
-            data = widget.data
-            # The key that chooses it, where it has one: "3, Office hours".
-            pieces = [(f"{widget.key},", lang)] if widget.key else []
-            pieces.append((data.title, data.language or lang))
-            if data.note:
-                pieces.append((data.note, lang))
-            return Utterance.joined(pieces, "focus")
+            return self._spoken_tile(widget.data, widget.key)
+        if isinstance(widget, TileList):
+            # A long list is one widget: its cursor is the item in focus.
+            current = widget.current
+            return self._spoken_tile(current, widget.current_key) if current is not None else None
         if isinstance(widget, Button) and (words := spoken_text(widget)):
             return Utterance.of(words, lang, "focus")
         return None
+
+    def _spoken_tile(self, data: ChoiceData, key: str) -> Utterance | None:
+        lang = self.kiosk.language
+        # The key that chooses it, where it has one: "3, Office hours".
+        pieces = [(f"{key},", lang)] if key else []
+        pieces.append((data.title, data.language or lang))
+        if data.note:
+            pieces.append((data.note, lang))
+        return Utterance.joined(pieces, "focus")
+
+    def on_tile_list_highlighted(self, event: TileList.Highlighted) -> None:
+        """The cursor of a long list moved: speech mode says the item, as for a tile that took the focus."""
+        event.stop()
+        if event.tile_list.has_focus:
+            self.kiosk.speech.focused(event.tile_list)
 
     def on_mount(self) -> None:
         self.focus_first()
@@ -175,10 +189,13 @@ class KioskScreen(ReportsFailedWorkers, Screen[None]):
 
     def focus_first(self) -> None:
         """The first tile; else the body, so that Enter never presses a header button by surprise."""
-        lists = list(self.query(ChoiceList))
-        if lists and lists[0].choices:
-            lists[0].choices[0].focus()
-            return
+        for widget in self.query("ChoiceList, TileList"):
+            if isinstance(widget, ChoiceList) and widget.choices:
+                widget.choices[0].focus()
+                return
+            if isinstance(widget, TileList) and widget.items:
+                widget.focus(scroll_visible=False)
+                return
         bodies = list(self.query("#body").results(VerticalScroll))
         if bodies:
             bodies[0].focus(scroll_visible=False)
@@ -208,10 +225,15 @@ class KioskScreen(ReportsFailedWorkers, Screen[None]):
             return  # removed meanwhile (an idle reset popped it)
         scrolls = [(s.id, s.scroll_y) for s in self.query(VerticalScroll)]
         focus_index = self._focus_index()
+        cursors = [(tiles.id, tiles.cursor) for tiles in self.query(TileList)]
         if self.composed_language and self.composed_language != self.kiosk.language:
             self.follow_language(self.composed_language)
         await self.recompose()
         self.set_class(self.kiosk.direction == "rtl", "-rtl")
+        for tiles in self.query(TileList):
+            # The same item as before (lists keep their order in every language).
+            cursor = next((at for list_id, at in cursors if list_id == tiles.id), 0)
+            tiles.cursor = max(0, min(cursor, len(tiles.items) - 1))
         for scroll_id, y in scrolls:
             for scroll in self.query(VerticalScroll):
                 if scroll.id == scroll_id:
@@ -239,8 +261,8 @@ class KioskScreen(ReportsFailedWorkers, Screen[None]):
         character = event.character or ""
         if len(character) != 1 or not character.isalnum() or not character.isascii():
             return
-        for choice_list in self.query(ChoiceList):
-            if choice_list.choose_key(character):
+        for choice_list in self.query("ChoiceList, TileList"):
+            if isinstance(choice_list, (ChoiceList, TileList)) and choice_list.choose_key(character):
                 event.stop()
                 return
         if character in "123456789":

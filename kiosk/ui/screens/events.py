@@ -25,14 +25,18 @@ from kiosk.ui import hints
 from kiosk.ui.destinations import EventAt, EventsAt
 from kiosk.ui.messages import Open
 from kiosk.ui.screens.base import KioskScreen
-from kiosk.ui.widgets.choices import Choice, ChoiceData, ChoiceList
+from kiosk.ui.widgets.choices import ChoiceData
 from kiosk.ui.widgets.code_deck import button_label
 from kiosk.ui.widgets.text import Prose
+from kiosk.ui.widgets.tile_list import LazyTiles, TileList
 from kiosk.ui.wording import event_notes, in_other_language, when
 
 DAYS_AHEAD = 30
 #: How often the list looks at the clock again, so that events that are over leave it.
 REFRESH_S = 60.0
+
+#: Text lines of an event's tile not drawn yet: its title, its dates, a line of its excerpt.
+TYPICAL_LINES = 3
 
 EventFilter = Literal["today", "week", "all"]
 FILTERS: tuple[EventFilter, ...] = ("today", "week", "all")
@@ -134,20 +138,22 @@ class EventsScreen(KioskScreen):
             }[self.chosen]
             return [Prose(empty, classes="empty")]
         visitor = self.kiosk.language
-        items = []
-        for listed in self.listed:
-            event = listed.occurrence.event
-            line = " · ".join((when(listed.occurrence), *event_notes(event)))
+        listed = self.listed
+
+        def tile(index: int) -> ChoiceData:
+            occurrence, language = listed[index].occurrence, listed[index].language
+            event = occurrence.event
+            line = " · ".join((when(occurrence), *event_notes(event)))
             excerpt = short(event.excerpt)
-            items.append(
-                ChoiceData(
-                    event.title,
-                    f"{line}\n{excerpt}" if excerpt else line,
-                    in_other_language(listed.language, visitor),
-                    language=listed.language,
-                )
+            return ChoiceData(
+                event.title,
+                f"{line}\n{excerpt}" if excerpt else line,
+                in_other_language(language, visitor),
+                language=language,
             )
-        return [ChoiceList(items, id="events")]
+
+        # A tile's dates are formatted when it is first drawn: hundreds of events, a screenful shown.
+        return [TileList(LazyTiles(len(listed), tile, TYPICAL_LINES), id="events")]
 
     def on_mount(self) -> None:
         super().on_mount()
@@ -158,27 +164,31 @@ class EventsScreen(KioskScreen):
         fresh = self.compute()
         if [item.key for item in fresh] == [item.key for item in self.listed]:
             return
-        focused = self.focused
-        old_keys = [item.key for item in self.listed]
-        in_list = isinstance(focused, Choice) and focused.parent is not None and focused.parent.id == "events"
-        was = old_keys[focused.number - 1] if in_list and isinstance(focused, Choice) else None
+        listing = self.tile_list()
+        in_list = listing is not None and self.focused is listing
+        was = (
+            self.listed[listing.cursor].key
+            if listing is not None and listing.cursor < len(self.listed)
+            else None
+        )
+        old_cursor = listing.cursor if listing is not None else 0
         self.listed = fresh
         await self.rebuild_list()
-        if not self.shown or not in_list or not isinstance(focused, Choice):
+        if not self.shown or listing is None:
             return
         keys = [item.key for item in fresh]
-        choices = self.choices()
-        if was in keys:
-            # The visitor's item is still there: focus stays on it, whatever left above it.
-            choices[keys.index(was)].focus(scroll_visible=False)
-        elif choices:
-            choices[min(focused.number - 1, len(choices) - 1)].focus()
-        else:
+        fresh_list = self.tile_list()
+        if fresh_list is not None:
+            # The visitor's item is still there: the cursor stays on it, whatever left above it.
+            fresh_list.move_to(keys.index(was) if was in keys else old_cursor, scroll=False)
+            if in_list:
+                fresh_list.focus(scroll_visible=False)
+        elif in_list:
             self.query_one(f"#filter-{self.chosen}", Button).focus()
 
-    def choices(self) -> list[Choice]:
-        lists = list(self.query("#events").results(ChoiceList))
-        return lists[0].choices if lists else []
+    def tile_list(self) -> TileList | None:
+        lists = list(self.query("#events").results(TileList))
+        return lists[0] if lists else None
 
     async def rebuild_list(self) -> None:
         if not self.shown:
@@ -211,8 +221,8 @@ class EventsScreen(KioskScreen):
             event.stop()
             await self.action_filter(name)
 
-    def on_choice_chosen(self, event: Choice.Chosen) -> None:
+    def on_tile_list_chosen(self, event: TileList.Chosen) -> None:
         event.stop()
-        number = event.choice.number
+        number = event.number
         if 1 <= number <= len(self.listed):
             self.post_message(Open(EventAt(self.listed[number - 1].occurrence)))

@@ -25,13 +25,14 @@ from kiosk.ui import hints
 from kiosk.ui.destinations import HoursAt
 from kiosk.ui.messages import Open
 from kiosk.ui.screens.base import KioskScreen
-from kiosk.ui.widgets.choices import Choice, ChoiceData, ChoiceList
+from kiosk.ui.widgets.choices import ChoiceData
 from kiosk.ui.widgets.code_deck import Code, DeckButtons, allowed
 from kiosk.ui.widgets.free_appointments import FreeAppointments
 from kiosk.ui.widgets.hours import place_hours
 from kiosk.ui.widgets.takehome import CodeDeck
 from kiosk.ui.widgets.takehome_offers import hours_offers
 from kiosk.ui.widgets.text import Prose
+from kiosk.ui.widgets.tile_list import TileList
 from kiosk.ui.wording import describe_status, in_other_language
 
 #: How often the screen looks at the clock again, so that "open now" does not go stale.
@@ -217,7 +218,7 @@ class HoursScreen(KioskScreen):
             return
         now = self.kiosk.clock()
         yield Prose(Text(_("Opening hours of other places"), style="bold underline"), classes="block-heading")
-        yield ChoiceList(
+        yield TileList(
             [
                 ChoiceData(
                     shown.item.name,
@@ -289,8 +290,8 @@ class HoursScreen(KioskScreen):
         for body in self.query("#body").results(VerticalScroll):
             body.focus(scroll_visible=False)
 
-    def on_choice_chosen(self, event: Choice.Chosen) -> None:
+    def on_tile_list_chosen(self, event: TileList.Chosen) -> None:
         event.stop()
-        number = event.choice.number
+        number = event.number
         if 1 <= number <= len(self.others):
             self.post_message(Open(HoursAt(self.others[number - 1].item.id)))

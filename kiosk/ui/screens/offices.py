@@ -17,9 +17,10 @@ from kiosk.ui import hints
 from kiosk.ui.destinations import OfficesAt, PlaceAt
 from kiosk.ui.messages import Open
 from kiosk.ui.screens.base import KioskScreen
-from kiosk.ui.widgets.choices import Choice, ChoiceData, ChoiceList
+from kiosk.ui.widgets.choices import ChoiceData
 from kiosk.ui.widgets.code_deck import button_label
 from kiosk.ui.widgets.text import Prose
+from kiosk.ui.widgets.tile_list import TileList
 from kiosk.ui.wording import in_other_language, place_facts
 
 
@@ -76,7 +77,7 @@ class OfficesScreen(KioskScreen):
                     language=shown.language,
                 )
             )
-        return [ChoiceList(items, id="offices")]
+        return [TileList(items, id="offices")]
 
     async def on_button_pressed(self, event: Button.Pressed) -> None:
         number = (event.button.id or "").removeprefix("kind-")
@@ -95,6 +96,6 @@ class OfficesScreen(KioskScreen):
         await body.mount_all(self.list_widgets())
         body.scroll_home(animate=False, immediate=True)
 
-    def on_choice_chosen(self, event: Choice.Chosen) -> None:
+    def on_tile_list_chosen(self, event: TileList.Chosen) -> None:
         event.stop()
-        self.post_message(Open(PlaceAt(self.places[event.choice.number - 1].item.id)))
+        self.post_message(Open(PlaceAt(self.places[event.number - 1].item.id)))

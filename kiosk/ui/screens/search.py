@@ -34,8 +34,9 @@ from kiosk.ui import hints
 from kiosk.ui.destinations import EventAt, PageAt, PlaceAt, SearchAt, TopicsAt
 from kiosk.ui.messages import Open
 from kiosk.ui.screens.base import KioskScreen
-from kiosk.ui.widgets.choices import Choice, ChoiceData, ChoiceList
+from kiosk.ui.widgets.choices import ChoiceData
 from kiosk.ui.widgets.text import Prose, visual
+from kiosk.ui.widgets.tile_list import TileList
 from kiosk.ui.wording import in_other_language, when
 
 if TYPE_CHECKING:
@@ -136,12 +137,11 @@ class SearchBox(Widget, can_focus=True):
         return Text(shown[-room:]) + cursor
 
 
-class ResultList(ChoiceList):
+class ResultList(TileList):
     """The results; Up from the first one goes back to the search box."""
 
     def action_move(self, step: int) -> None:
-        choices = self.choices
-        if step < 0 and choices and self.screen.focused is choices[0]:
+        if step < 0 and self.items and self.cursor == 0:
             self.screen.query_one(SearchBox).focus()
             return
         super().action_move(step)
@@ -239,10 +239,10 @@ class SearchScreen(KioskScreen):
         super().on_key(event)
 
     def action_focus_results(self) -> None:
-        choices = self.query_one(ResultList).choices
-        if choices and self.query_one(SearchBox).has_focus:
-            choices[0].focus()
-            choices[0].scroll_visible(animate=False)
+        results = self.query_one(ResultList)
+        if results.items and self.query_one(SearchBox).has_focus:
+            results.focus(scroll_visible=False)
+            results.move_to(0)
 
     # -- searching ------------------------------------------------------------------------------------
     def search_now(self) -> None:
@@ -305,8 +305,7 @@ class SearchScreen(KioskScreen):
         status = self.query_one("#search-status", Prose)
         status.text = self._status_text(still_building=found is None)
         results = self.query_one(ResultList)
-        results.items = self._choices()
-        await results.recompose()
+        results.set_items(self._choices())
         if self.shown:
             self.query_one("#body", VerticalScroll).scroll_home(animate=False, immediate=True)
 
@@ -336,9 +335,9 @@ class SearchScreen(KioskScreen):
             choices.append(ChoiceData(result.title, short(about), note))
         return choices
 
-    def on_choice_chosen(self, event: Choice.Chosen) -> None:
+    def on_tile_list_chosen(self, event: TileList.Chosen) -> None:
         event.stop()
-        result = self.results[event.choice.number - 1]
+        result = self.results[event.number - 1]
         if result.page is not None:
             if self.kiosk.library.has_children(result.page):
                 self.post_message(Open(TopicsAt(result.page)))

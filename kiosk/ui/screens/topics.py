@@ -13,8 +13,9 @@ from kiosk.ui import hints
 from kiosk.ui.destinations import PageAt, TopicsAt
 from kiosk.ui.messages import Open
 from kiosk.ui.screens.base import KioskScreen
-from kiosk.ui.widgets.choices import Choice, ChoiceData, ChoiceList
+from kiosk.ui.widgets.choices import ChoiceData
 from kiosk.ui.widgets.text import Prose
+from kiosk.ui.widgets.tile_list import TileList
 from kiosk.ui.wording import in_other_language
 
 #: Tiles built at once; a longer list grows by this many with its last tile, "Show more".
@@ -77,15 +78,15 @@ class TopicsScreen(KioskScreen):
                         ngettext("{n} more topic", "{n} more topics", remaining).format(n=remaining),
                     )
                 )
-            yield ChoiceList(items, id="topics")
+            yield TileList(items, id="topics")
 
-    def on_choice_chosen(self, event: Choice.Chosen) -> None:
+    def on_tile_list_chosen(self, event: TileList.Chosen) -> None:
         event.stop()
-        if event.choice.number > self.shown_count:
+        if event.number > self.shown_count:
             self.shown_count += TILES_AT_ONCE
             self.call_later(self.relabel)
             return
-        shown = self.entries[event.choice.number - 1]
+        shown = self.entries[event.number - 1]
         key = (shown.language, shown.item.id)
         if key != self.parent_key and self.kiosk.library.has_children(key):
             self.post_message(Open(TopicsAt(key)))

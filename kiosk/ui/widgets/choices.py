@@ -1,4 +1,9 @@
-"""Numbered choices: large tap targets that keys 1–9, arrows and Enter also reach."""
+"""Numbered choices: large tap targets that keys 1–9, arrows and Enter also reach.
+
+``ChoiceList`` holds a widget per tile, for the short lists and the grids (home, the language
+picker); long single-column lists are a ``TileList`` (kiosk.ui.widgets.tile_list), which draws
+the same tiles from the same parts (:func:`tile_lines`) without a widget each.
+"""
 
 from __future__ import annotations
 
@@ -36,11 +41,39 @@ class ChoiceData:
 _WIDTHS_KEPT = 4
 
 
+def tile_parts(data: ChoiceData, key: str) -> list[tuple[Text | str, str]]:
+    """What a tile says, each part with the component class that colours it (key and title bold)."""
+    title = Text()
+    if key:
+        title.append(f"{key}  ", style="bold")
+    title.append(data.title, style="bold")
+    parts: list[tuple[Text | str, str]] = [(title, "choice--title")]
+    if data.subtitle:
+        parts.append((data.subtitle, "choice--subtitle"))
+    if data.note:
+        parts.append((data.note, "choice--note"))
+    return parts
+
+
+def tile_text(data: ChoiceData, key: str) -> str:
+    """Everything a tile says, one part per line (for tests and logs)."""
+    return "\n".join(part.plain if isinstance(part, Text) else part for part, _ in tile_parts(data, key))
+
+
+def tile_lines(data: ChoiceData, key: str, width: int, direction: Direction) -> list[tuple[Text, str]]:
+    """A tile's display lines inside its border and padding, each with the component class of its part."""
+    lines: list[tuple[Text, str]] = []
+    for part, component in tile_parts(data, key):
+        # As a paragraph of its own would: wrapped, in visual order, at least one line.
+        lines += [(line, component) for line in lines_for(part, width, direction) or [Text()]]
+    return lines
+
+
 class Choice(Widget, can_focus=True):
     """One numbered, focusable tile; Enter or a tap chooses it.
 
-    One widget whatever it shows (title, subtitle, note): lists hold dozens of tiles, and every widget
-    costs style matching, layout and a render on each screen change.
+    One widget whatever it shows (title, subtitle, note): every widget costs style matching, layout
+    and a render on each screen change.
     """
 
     DEFAULT_CSS = """
@@ -70,21 +103,12 @@ class Choice(Widget, can_focus=True):
 
     def parts(self) -> list[tuple[Text | str, str]]:
         """What the tile says, each part with the component class that colours it."""
-        title = Text()
-        if self.key:
-            title.append(f"{self.key}  ", style="bold")
-        title.append(self.data.title, style="bold")
-        parts: list[tuple[Text | str, str]] = [(title, "choice--title")]
-        if self.data.subtitle:
-            parts.append((self.data.subtitle, "choice--subtitle"))
-        if self.data.note:
-            parts.append((self.data.note, "choice--note"))
-        return parts
+        return tile_parts(self.data, self.key)
 
     @property
     def text(self) -> str:
         """Everything the tile says, one part per line (for tests and logs)."""
-        return "\n".join(part.plain if isinstance(part, Text) else part for part, _ in self.parts())
+        return tile_text(self.data, self.key)
 
     @property
     def direction(self) -> Direction:
@@ -95,10 +119,7 @@ class Choice(Widget, can_focus=True):
         cached = self._wrapped.get((width, direction))
         if cached is not None:
             return cached
-        lines: list[tuple[Text, str]] = []
-        for part, component in self.parts():
-            # As a paragraph of its own would: wrapped, in visual order, at least one line.
-            lines += [(line, component) for line in lines_for(part, width, direction) or [Text()]]
+        lines = tile_lines(self.data, self.key, width, direction)
         if len(self._wrapped) >= _WIDTHS_KEPT:
             self._wrapped.clear()
         self._wrapped[(width, direction)] = lines
@@ -185,7 +206,7 @@ class ChoiceList(Vertical):
     """
 
     #: The colours of a tile's parts. They live on the list, not on every tile: a component class
-    #: costs a style match of its own, per tile, on every screen change (125 tiles on the events list).
+    #: costs a style match of its own, per tile, on every screen change. TileList shares them.
     COMPONENT_CLASSES = {"choice--title", "choice--title-focused", "choice--subtitle", "choice--note"}
     DEFAULT_CSS = """
     ChoiceList { height: auto; }
