@@ -225,8 +225,11 @@ def start_kiosk(state_dir: Path, region: str) -> Kiosk:
 
 
 def _languages_in_memory(app: Any) -> int:
-    """How many languages the app holds as loaded content (0 if it keeps them elsewhere)."""
-    return len(getattr(app.content, "by_language", {}))
+    """How many languages the app holds as loaded content (those held in memory where it reads the
+    others from the store on demand)."""
+    by_language = getattr(app.content, "by_language", {})
+    held = getattr(by_language, "held", None)
+    return len(held()) if callable(held) else len(by_language)
 
 
 async def settle_start_up(kiosk: Kiosk, settle_s: float = 2.0) -> None:

@@ -40,6 +40,7 @@ from kiosk.sources.integreat.schema import (
     parse_place_categories,
     parse_places,
 )
+from kiosk.store.languages import LanguageCache, StoredLanguages
 from kiosk.store.sqlite import SQLiteFile, StoreError
 
 log = logging.getLogger("kiosk.store")  # one logger for the package: what staff filter the journal by
@@ -207,6 +208,8 @@ class Store(SQLiteFile):
     def __init__(self, path: Path, *, clock: Callable[[], datetime] | None = None) -> None:
         #: The page texts read last, newest last: (region, language, id) -> HTML.
         self._html: OrderedDict[tuple[str, str, int], str] = OrderedDict()
+        #: Whole languages as :meth:`on_demand` regions read them, a few kept in memory.
+        self._held = LanguageCache(self._read_language)
         super().__init__(path, clock=clock)
 
     # -- writing -----------------------------------------------------------------------------------
@@ -240,6 +243,9 @@ class Store(SQLiteFile):
         with self._transaction(what, durable=durable) as db:
             for language, outcome, text in rows:
                 self._apply(db, region, language, outcome, text, at)
+        # After the commit: a language read again from now on is the new one.
+        for language in {language for language, _, text in rows if text is not None}:
+            self._held.forget(region, language or None)  # the language list: its names are in every one
 
     def _apply(
         self,
@@ -318,6 +324,7 @@ class Store(SQLiteFile):
                     "confirmed_at) VALUES (?, ?, ?, 'snapshot', ?, ?)",
                     (*key, when, when),
                 )
+        self._held.forget()
         return True
 
     # -- reading -----------------------------------------------------------------------------------
@@ -409,6 +416,41 @@ class Store(SQLiteFile):
             source=source,
             fetched_at=fetched_at,
         )
+
+    def on_demand(self, region: str, languages: Sequence[str] | None = None) -> RegionContent | None:
+        """The region's content (only ``languages`` if given) with each language read from the store
+        when first asked for; None if nothing is stored. Page HTML stays in the store until shown.
+
+        What the running kiosk holds: every language's name, the content of the kept ones (see
+        :meth:`keep_in_memory`) and of the few asked for last. A sync's new content is what a language
+        read after it shows.
+        """
+        offered = self.languages(region)
+        rows = self._query(
+            "SELECT DISTINCT language FROM content WHERE region = ? AND kind IN (?, ?, ?)", (region, *KINDS)
+        )
+        wanted = {row[0] for row in rows} & {lang.code for lang in offered}
+        if languages is not None:
+            wanted &= set(languages)
+        codes = [lang.code for lang in offered if lang.code in wanted]
+        if not codes:
+            return None
+        source, fetched_at = self.provenance(region)
+        by_language = StoredLanguages(self._held, self._read_language, region, codes)
+        return RegionContent(region, [lang for lang in offered if lang.code in codes], by_language, source,
+                             fetched_at)  # fmt: skip
+
+    def keep_in_memory(self, languages: Sequence[str]) -> None:
+        """Keep these languages in memory once read (those a visitor is most likely to want: the
+        default and the fallbacks); of the others only the last few read stay."""
+        self._held.keep(languages)
+
+    def _read_language(self, region: str, code: str) -> LanguageContent | None:
+        try:
+            return self.load_language(region, code, html_later=True)
+        except StoreError as error:
+            log.warning("language %s/%s could not be read from the store: %s", region, code, error)
+            return None
 
     def _html_stored(self, region: str, language: str) -> bool:
         """Whether ``page_html`` holds the HTML of every stored page of the language."""
