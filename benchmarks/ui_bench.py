@@ -211,9 +211,9 @@ def start_kiosk(state_dir: Path, region: str) -> Kiosk:
     )
     codes = list(settings.display.languages)
     store = Store.open(state_dir)
-    first = list(dict.fromkeys([settings.display.default_language, "de", "en"]))
     started = time.perf_counter()
-    content = content_at_start(settings, store, [code for code in first if code in codes])
+    # What the welcome screen shows (the default language's places); the rest loads after it is up.
+    content = content_at_start(settings, store, [settings.display.default_language], kinds=("locations",))
     out["load_first_languages_s"] = time.perf_counter() - started
     assert content is not None and content.region == region, "the store has no generated region"
     monotonic = FakeMonotonic()

@@ -26,12 +26,21 @@ import logging
 import sqlite3
 from collections import OrderedDict
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any, Literal
 
-from kiosk.content.models import Event, Language, LanguageContent, Page, Place, PlaceCategory, RegionContent
+from kiosk.content.models import (
+    Event,
+    Language,
+    LanguageContent,
+    Page,
+    Place,
+    PlaceCategory,
+    RegionContent,
+    shared_text,
+)
 from kiosk.sources.integreat.records import pages_from_records, records_json
 from kiosk.sources.integreat.schema import (
     parse_events,
@@ -41,6 +50,7 @@ from kiosk.sources.integreat.schema import (
     parse_places,
 )
 from kiosk.store.languages import LanguageCache, StoredLanguages
+from kiosk.store.pages import StoredLinks, StoredPage, link_ids
 from kiosk.store.sqlite import SQLiteFile, StoreError
 
 log = logging.getLogger("kiosk.store")  # one logger for the package: what staff filter the journal by
@@ -91,6 +101,22 @@ WHERE c.kind = 'pages' AND json_valid(c.records) AND json_type(c.records) = 'arr
   AND json_type(j.value, '$.content') = 'text'
 """
 _SQLITE_INTEGERS = (-(2**63), 2**63 - 1)
+# A language's page records without their HTML and links, and beside them each page's links as
+# {language: id}: cut by SQLite, so Python never holds the texts and addresses, not even for a moment.
+_STORED_PAGES = """
+SELECT json_group_array(json(record)), json_group_array(json(links)) FROM (
+  SELECT json_set(j.value, '$.content', '', '$.available_languages', json('{}')) AS record,
+    (SELECT json_group_object(l.key, json_extract(l.value, '$.id'))
+     FROM json_each(j.value, '$.available_languages') AS l) AS links
+  FROM content AS c, json_each(c.records) AS j
+  WHERE c.region = ? AND c.language = ? AND c.kind = 'pages' ORDER BY j.key)
+"""
+_LINK_ADDRESS = """
+SELECT json_extract(l.value, '$.url'), json_extract(l.value, '$.path')
+FROM content AS c, json_each(c.records) AS j, json_each(j.value, '$.available_languages') AS l
+WHERE c.region = ? AND c.language = ? AND c.kind = 'pages' AND json_extract(j.value, '$.id') = ?
+  AND l.key = ?
+"""
 _PUT_CONTENT = (
     "INSERT OR REPLACE INTO content (region, language, kind, count, records) VALUES (?, ?, ?, ?, ?)"
 )
@@ -157,35 +183,6 @@ Outcome = Changed | Unchanged | Failed
 
 def _time(value: str | None) -> datetime | None:
     return datetime.fromisoformat(value) if value else None
-
-
-class StoredPage(Page):
-    """A page read from the store without its HTML; ``content_html`` reads it from there when asked.
-
-    Equal to, and shown exactly like, the page it was read from: only where its text waits differs.
-    """
-
-    __slots__ = ("_language", "_region", "_store")
-    _store: Store
-    _region: str
-    _language: str
-
-    @classmethod
-    def of(cls, page: Page, store: Store, region: str, language: str) -> StoredPage:
-        stored = object.__new__(cls)
-        for name in _PAGE_FIELDS:  # object.__setattr__: the frozen dataclass refuses its own
-            object.__setattr__(stored, name, getattr(page, name))
-        object.__setattr__(stored, "_store", store)
-        object.__setattr__(stored, "_region", region)
-        object.__setattr__(stored, "_language", language)
-        return stored
-
-    @property  # a field of Page, read from the store here
-    def content_html(self) -> str:
-        return self._store.page_html(self._region, self._language, self.id)
-
-
-_PAGE_FIELDS = tuple(f.name for f in fields(Page) if f.name != "content_html")
 
 
 class Store(SQLiteFile):
@@ -371,12 +368,16 @@ class Store(SQLiteFile):
             language = found
         code = language.code
         later = html_later and "pages" in kinds and self._html_stored(region, code)
+        stored: list[Any] | None = self._stored_pages(region, code) if later else None
         loaded = {
-            kind: self._records(region, code, kind, html=not later or kind != "pages") for kind in kinds
+            kind: stored
+            if kind == "pages" and stored is not None
+            else self._records(region, code, kind, html=not later or kind != "pages")
+            for kind in kinds
         }
         if all(records is None for records in loaded.values()):
             return None
-        if later:
+        if later and stored is None:
             loaded["pages"] = [StoredPage.of(page, self, region, code) for page in loaded["pages"] or ()]
         categories = tuple(self._records(region, language.code, CATEGORIES) or ())
         return LanguageContent(
@@ -474,6 +475,45 @@ class Store(SQLiteFile):
             (region, language),
         )
         return None if not rows or rows[0][0] is None else json.loads(rows[0][0])
+
+    def _stored_pages(self, region: str, language: str) -> list[StoredPage] | None:
+        """A language's pages as a running kiosk holds them: no HTML, links by id (:class:`StoredLinks`);
+        None if there are none or they are not as :func:`records_json` wrote them (read in full then)."""
+        rows = self._query(_STORED_PAGES, (region, language))
+        if not rows or rows[0][0] is None:
+            return None
+        records, links = json.loads(rows[0][0]), json.loads(rows[0][1])
+        try:
+            pages = pages_from_records(records)
+            where = (self, region, language)
+            languages: dict[tuple[str, ...], tuple[str, ...]] = {}
+            stored = []
+            for page, link in zip(pages, links, strict=True):
+                codes = tuple(shared_text(code) for code in link)
+                ids = list(link.values())
+                if not all(type(page_id) is int for page_id in ids):
+                    raise TypeError("a link without an integer id")
+                codes = languages.setdefault(codes, codes)
+                stored.append(StoredPage.of(page, self, region, language,
+                                            StoredLinks(codes, link_ids(ids), where, page.id)))  # fmt: skip
+        except (KeyError, TypeError, ValueError, AttributeError) as error:
+            log.warning("stored pages of %s/%s read in full (%s)", region, language, error)
+            return None
+        return stored
+
+    def link_address(self, region: str, language: str, page_id: int, code: str) -> tuple[str, str]:
+        """The url and path of a stored page's translation in ``code`` ("" if no longer stored)."""
+        try:
+            rows = self._query(_LINK_ADDRESS, (region, language, page_id, code))
+        except (StoreError, OverflowError) as error:
+            log.warning(
+                "page %s/%s/%d: its %s link cannot be read: %s", region, language, page_id, code, error
+            )
+            return "", ""
+        if not rows:
+            return "", ""
+        url, path = rows[0]
+        return (url if isinstance(url, str) else ""), (path if isinstance(path, str) else "")
 
     def page_html(self, region: str, language: str, page_id: int) -> str:
         """A stored page's HTML ("" if the store no longer has it or cannot be read: logged)."""

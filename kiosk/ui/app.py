@@ -156,8 +156,9 @@ class KioskApp(ReportsFailedWorkers, App[None]):
     def direction(self) -> Direction:
         return language_direction(self.language)
 
-    #: How many languages' libraries stay built (the visitor's, the one before, the fallbacks).
-    LIBRARIES_KEPT = 4
+    #: How many languages' libraries stay built: the visitor's and the one before (a library holds its
+    #: language's content and its fallback's, so more would hold more than the store keeps).
+    LIBRARIES_KEPT = 2
 
     @property
     def library(self) -> Library:
