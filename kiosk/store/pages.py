@@ -113,6 +113,15 @@ class StoredTranslation(Translation):
     def path(self) -> str:
         return self._links.address(self._code)[1]
 
+    def __eq__(self, other: object) -> bool:
+        """Equal to the :class:`Translation` it was read from (the dataclass's own asks for one class)."""
+        if not isinstance(other, Translation):
+            return NotImplemented
+        return (self.id, *self._links.address(self._code)) == (other.id, other.url, other.path)
+
+    def __hash__(self) -> int:
+        return hash((self.id, *self._links.address(self._code)))
+
 
 def link_ids(ids: list[int]) -> Sequence[int]:
     """Ids as compactly as they fit: eight bytes each where they are within 64 bits."""
