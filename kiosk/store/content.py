@@ -13,6 +13,10 @@ transaction as the pages), so a running kiosk can hold every language's topic tr
 a page's text only when it is shown (:class:`StoredPage`). A store of schema 2 gets the table filled
 from its stored pages when it is opened.
 
+Schema 4 keeps each language's pages once more, lean (``page_tree``: no HTML, links by id only,
+written with the pages), which is what a running kiosk reads when a visitor chooses a language
+(:meth:`Store.on_demand`): a tenth of the pages' JSON to parse. A store of schema 3 gets it when opened.
+
 Schema 2 (the series, weekday-only and online events, step-free access, organizations, contacts'
 hours, location categories): a store of schema 1 keeps every record it has, and forgets only its
 validators, so the next sync fetches each resource in full instead of hearing "not modified" about
@@ -57,7 +61,7 @@ from kiosk.store.sqlite import SQLiteFile, StoreError
 log = logging.getLogger("kiosk.store")  # one logger for the package: what staff filter the journal by
 
 FILE_NAME = "content.sqlite3"
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 #: How many page texts a store keeps at hand: the pages a visitor has open, and a few back.
 HTML_CACHE = 32
 Kind = Literal["pages", "events", "locations"]
@@ -90,6 +94,10 @@ CREATE TABLE IF NOT EXISTS page_html (
     region TEXT NOT NULL, language TEXT NOT NULL, id INTEGER NOT NULL, html TEXT NOT NULL,
     PRIMARY KEY (region, language, id)
 );
+CREATE TABLE IF NOT EXISTS page_tree (
+    region TEXT NOT NULL, language TEXT NOT NULL, records TEXT NOT NULL, links TEXT NOT NULL,
+    PRIMARY KEY (region, language)
+);
 """
 _PUT_HTML = "INSERT OR REPLACE INTO page_html (region, language, id, html) VALUES (?, ?, ?, ?)"
 # Every stored page's HTML, from the pages' own records (the records are what the parsers accepted).
@@ -102,16 +110,28 @@ WHERE c.kind = 'pages' AND json_valid(c.records) AND json_type(c.records) = 'arr
   AND json_type(j.value, '$.content') = 'text'
 """
 _SQLITE_INTEGERS = (-(2**63), 2**63 - 1)
-# A language's page records without their HTML and links, and beside them each page's links as
-# {language: id}: cut by SQLite, so Python never holds the texts and addresses, not even for a moment.
-_STORED_PAGES = """
-SELECT json_group_array(json(record)), json_group_array(json(links)) FROM (
-  SELECT json_set(j.value, '$.content', '', '$.available_languages', json('{}')) AS record,
+# Each language's page records without their HTML and links, and beside them each page's links as
+# {language: id} (see kiosk.store.pages): cut by SQLite from the stored pages, so Python never holds
+# the texts and addresses, not even for a moment. Kept in ``page_tree`` (schema 4), written with the
+# pages: reading a language then parses a tenth of what its pages are.
+_LEAN_PAGES = """
+SELECT region, language, json_group_array(json(record)), json_group_array(json(links)) FROM (
+  SELECT c.region AS region, c.language AS language,
+    json_set(j.value, '$.content', '', '$.available_languages', json('{}')) AS record,
     (SELECT json_group_object(l.key, json_extract(l.value, '$.id'))
      FROM json_each(j.value, '$.available_languages') AS l) AS links
   FROM content AS c, json_each(c.records) AS j
-  WHERE c.region = ? AND c.language = ? AND c.kind = 'pages' ORDER BY j.key)
+  WHERE c.kind = 'pages' AND json_valid(c.records) AND json_type(c.records) = 'array'
+    AND (c.region, c.language) IN (SELECT region, language FROM content WHERE :which)
+  ORDER BY c.region, c.language, j.key)
+GROUP BY region, language
 """
+_FILL_TREE = "INSERT OR REPLACE INTO page_tree (region, language, records, links) " + _LEAN_PAGES
+_PUT_TREE = _FILL_TREE.replace(":which", "region = ? AND language = ?")
+_STORED_PAGES = (
+    "SELECT (SELECT records FROM page_tree WHERE region = ?1 AND language = ?2), "
+    "(SELECT links FROM page_tree WHERE region = ?1 AND language = ?2)"
+)
 _LINK_ADDRESS = """
 SELECT json_extract(l.value, '$.url'), json_extract(l.value, '$.path')
 FROM content AS c, json_each(c.records) AS j, json_each(j.value, '$.available_languages') AS l
@@ -125,13 +145,17 @@ _PUT_CONTENT = (
 
 def _migrate(db: sqlite3.Connection, found: int) -> None:
     """Schema 1 -> 2: keep the content, forget the validators, so the next sync fetches it all anew.
-    2 -> 3: each stored page's HTML into ``page_html``. Repeatable (a crash in between repeats it)."""
+    2 -> 3: each stored page's HTML into ``page_html``. 3 -> 4: each language's lean pages into
+    ``page_tree``. Repeatable (a crash in between repeats it)."""
     if found < 2:
         db.execute("UPDATE resource_state SET etag = NULL, last_modified = NULL, body_hash = NULL")
         log.info("content store: schema %d -> %d; the next sync fetches every resource in full", found,
                  SCHEMA_VERSION)  # fmt: skip
-    db.execute("DELETE FROM page_html")
-    db.execute(_FILL_HTML)
+    if found < 3:
+        db.execute("DELETE FROM page_html")
+        db.execute(_FILL_HTML)
+    db.execute("DELETE FROM page_tree")
+    db.execute(_FILL_TREE.replace(":which", "kind = 'pages'"))
 
 
 @dataclass(frozen=True, slots=True)
@@ -260,6 +284,7 @@ class Store(SQLiteFile):
             db.execute(_PUT_CONTENT, (*key, len(outcome.records), text))
             if outcome.kind == "pages":
                 self._put_html(db, region, language, outcome.records)
+                self._put_tree(db, region, language)
             db.execute(
                 "INSERT OR REPLACE INTO resource_state VALUES (?, ?, ?, 'api', ?, ?, ?, ?, ?, ?, NULL)",
                 (*key, outcome.etag, outcome.last_modified, outcome.body_hash, when, when, when),
@@ -293,6 +318,12 @@ class Store(SQLiteFile):
         db.executemany(_PUT_HTML, rows)
         self._html.clear()  # texts read before may be gone or changed now
 
+    @staticmethod
+    def _put_tree(db: sqlite3.Connection, region: str, language: str) -> None:
+        """A language's lean pages in ``page_tree``, from its pages just stored (none: no row)."""
+        db.execute("DELETE FROM page_tree WHERE region = ? AND language = ?", (region, language))
+        db.execute(_PUT_TREE, (region, language))
+
     def seed_from_snapshot(self, snapshot: RegionContent | None = None) -> bool:
         """Fill an empty store from the bundled snapshot; True if it did. A non-empty store is left alone."""
         if not self.is_empty():
@@ -317,6 +348,8 @@ class Store(SQLiteFile):
             for language, kind, text, count in blocks:
                 key = (snapshot.region, language, kind)
                 db.execute(_PUT_CONTENT, (*key, count, text))
+                if kind == "pages":
+                    self._put_tree(db, snapshot.region, language)
                 db.execute(
                     "INSERT OR REPLACE INTO resource_state (region, language, kind, source, fetched_at, "
                     "confirmed_at) VALUES (?, ?, ?, 'snapshot', ?, ?)",
@@ -485,7 +518,10 @@ class Store(SQLiteFile):
     def _stored_pages(self, region: str, language: str) -> list[StoredPage] | None:
         """A language's pages as a running kiosk holds them: no HTML, links by id (:class:`StoredLinks`);
         None if there are none or they are not as :func:`records_json` wrote them (read in full then)."""
-        rows = self._query(_STORED_PAGES, (region, language))
+        try:
+            rows = self._query(_STORED_PAGES, (region, language))
+        except StoreError:  # a store read-only from before schema 4: read in full
+            return None
         if not rows or rows[0][0] is None:
             return None
         records, links = json.loads(rows[0][0]), json.loads(rows[0][1])

@@ -6,6 +6,7 @@ the fallbacks) and the last few asked for; a language read again must be what th
 
 from __future__ import annotations
 
+import sqlite3
 from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -126,3 +127,31 @@ def test_search_finds_and_opens_an_item_of_a_language_not_held_in_memory(store: 
         assert result.title == wanted.title and result.language == "tr"
     finally:
         index.close()
+
+
+def test_a_store_of_schema_3_reads_the_same_pages_once_opened_again(store: Store) -> None:
+    before = store.load_language(REGION, "fa", html_later=True)
+    assert before is not None
+    seen = _seen(before)
+    path = store.path
+    store.close()
+    # The store as schema 3 left it: no lean pages of its own.
+    with sqlite3.connect(path) as db:
+        db.execute("DROP TABLE page_tree")
+        db.execute("PRAGMA user_version=3")
+    reopened = Store.open(path.parent, clock=lambda: NOW)
+    try:
+        after = reopened.load_language(REGION, "fa", html_later=True)
+        assert after is not None and _seen(after) == seen
+        assert all(isinstance(page, StoredPage) for page in after.pages)
+        with sqlite3.connect(path) as db:
+            assert db.execute("SELECT count(*) FROM page_tree").fetchone()[0] == len(DEFAULT_LANGUAGES)
+    finally:
+        reopened.close()
+
+
+def test_a_sync_that_empties_a_language_leaves_none_of_its_old_pages(store: Store) -> None:
+    assert _languages(store)["ro"].pages
+    store.replace_language(REGION, "ro", [Changed("pages", [])], NOW)
+    emptied = _languages(store)["ro"]
+    assert list(emptied.pages) == [] and emptied.events
