@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import bisect
 import html
+import logging
 import re
 import sqlite3
 import threading
@@ -33,6 +34,8 @@ from kiosk.content.models import Event, LanguageContent, Page, Place, RegionCont
 from kiosk.search.normalise import query_words, searchable, without_article
 from kiosk.search.spelling import Vocabulary
 from kiosk.store.languages import stored_region
+
+log = logging.getLogger(__name__)
 
 Kind = Literal["topic", "event", "place"]
 Item = Page | Event | Place
@@ -174,16 +177,27 @@ class SearchIndex:
         A language the store holds on disk is read for indexing and let go again (see
         :meth:`~kiosk.store.languages.StoredLanguages.read_once`): only the index's words stay, on disk.
         """
-        # "": a private temporary file; SQLite keeps a few pages of it in memory and deletes it on close.
-        connection = sqlite3.connect("", check_same_thread=False, isolation_level=None)
-        stored = stored_region(content)
-        ids: array[int] = array("q")
-        languages: dict[str, _Language] = {}
-        for number, code in enumerate(sorted(content.by_language)):
-            language_content = stored.read_once(code) if stored is not None else content.by_language[code]
-            if language_content is None:
-                continue
-            languages[code] = _add_language(connection, f"docs_{number}", code, language_content, ids)
+        try:
+            # "": a private temporary file; SQLite keeps a few pages of it in memory, deletes it on close.
+            return cls._build(content, "")
+        except sqlite3.OperationalError as error:  # no temporary directory to write to
+            log.warning("search index kept in memory: no temporary file for it (%s)", error)
+            return cls._build(content, ":memory:")
+
+    @classmethod
+    def _build(cls, content: RegionContent, where: str) -> SearchIndex:
+        connection = sqlite3.connect(where, check_same_thread=False, isolation_level=None)
+        try:
+            stored = stored_region(content)
+            ids: array[int] = array("q")
+            languages: dict[str, _Language] = {}
+            for number, code in enumerate(sorted(content.by_language)):
+                language = stored.read_once(code) if stored is not None else content.by_language[code]
+                if language is not None:
+                    languages[code] = _add_language(connection, f"docs_{number}", code, language, ids)
+        except BaseException:
+            connection.close()
+            raise
         return cls(connection, content, ids, languages)
 
     @property

@@ -9,6 +9,7 @@ from __future__ import annotations
 import sqlite3
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -155,3 +156,28 @@ def test_a_sync_that_empties_a_language_leaves_none_of_its_old_pages(store: Stor
     store.replace_language(REGION, "ro", [Changed("pages", [])], NOW)
     emptied = _languages(store)["ro"]
     assert list(emptied.pages) == [] and emptied.events
+
+
+def test_search_works_where_no_temporary_file_can_be_written(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    real = sqlite3.connect
+
+    def no_temporary_files(where: str, *args: Any, **kwargs: Any) -> sqlite3.Connection:
+        if where == "":
+            raise sqlite3.OperationalError("unable to open database file")
+        connection: sqlite3.Connection = real(where, *args, **kwargs)
+        return connection
+
+    monkeypatch.setattr("kiosk.search.index.sqlite3.connect", no_temporary_files)
+    content = store.on_demand(REGION)
+    assert content is not None
+    index = SearchIndex.build(content)
+    try:
+        german = store.load_language(REGION, "de")
+        assert german is not None
+        wanted = german.pages[2]
+        found = visitor_results(index, " ".join(query_words(wanted.title)[:2]), Library(content, "de"), NOW)
+        assert ("de", wanted.id) in [result.page for result in found]
+    finally:
+        index.close()
