@@ -213,9 +213,9 @@ def start_kiosk(state_dir: Path, region: str) -> Kiosk:
     )
     codes = list(settings.display.languages)
     store = Store.open(state_dir)
-    first = list(dict.fromkeys([settings.display.default_language, "de", "en"]))
     started = time.perf_counter()
-    content = content_at_start(settings, store, [code for code in first if code in codes])
+    # What the welcome screen shows (the default language's places); the rest loads after it is up.
+    content = content_at_start(settings, store, [settings.display.default_language], kinds=("locations",))
     out["load_first_languages_s"] = time.perf_counter() - started
     assert content is not None and content.region == region, "the store has no generated region"
     monotonic = FakeMonotonic()
@@ -227,8 +227,11 @@ def start_kiosk(state_dir: Path, region: str) -> Kiosk:
 
 
 def _languages_in_memory(app: Any) -> int:
-    """How many languages the app holds as loaded content (0 if it keeps them elsewhere)."""
-    return len(getattr(app.content, "by_language", {}))
+    """How many languages the app holds as loaded content (those held in memory where it reads the
+    others from the store on demand)."""
+    by_language = getattr(app.content, "by_language", {})
+    held = getattr(by_language, "held", None)
+    return len(held()) if callable(held) else len(by_language)
 
 
 async def settle_start_up(kiosk: Kiosk, settle_s: float = 2.0) -> None:

@@ -66,8 +66,7 @@ class Library:
             linked = {
                 t.id
                 for page in (own.pages if own else ())
-                for code, t in page.available_languages.items()
-                if code == f_code and t.id is not None
+                if (t := page.available_languages.get(f_code)) is not None and t.id is not None
             }
             own_ids = {page.id for page in own.pages} if own else set()
             for page in fallback.pages:

@@ -1,4 +1,4 @@
-"""A full-text index of a region's pages, events and places in every language (SQLite FTS5, in memory).
+"""A full-text index of a region's pages, events and places in every language (SQLite FTS5, on disk).
 
 Text is folded (``kiosk.search.normalise``) before FTS5 sees it, so its own tokenizer only splits it
 into words. One FTS5 table per language keeps each language's ranking to itself. A query runs in tiers,
@@ -11,14 +11,21 @@ each in the visitor's language first, then German, then English:
 Within a tier and language, FTS5's bm25 ranks, with titles weighing most. Building takes seconds for
 tens of thousands of pages: do it off the UI thread. Queries are serialised by a lock, so one index
 may be shared by threads. Nothing about a query is kept after it returns.
+
+The index lives in a private temporary SQLite file (SQLite deletes it when the index is closed or
+freed) and holds no item: a hit names where its item is in the content the index was built from, and
+:meth:`SearchIndex.item` reads it from there, from the store for a language not held in memory.
 """
 
 from __future__ import annotations
 
+import bisect
 import html
+import logging
 import re
 import sqlite3
 import threading
+from array import array
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Literal
@@ -26,6 +33,9 @@ from typing import Literal
 from kiosk.content.models import Event, LanguageContent, Page, Place, RegionContent
 from kiosk.search.normalise import query_words, searchable, without_article
 from kiosk.search.spelling import Vocabulary
+from kiosk.store.languages import stored_region
+
+log = logging.getLogger(__name__)
 
 Kind = Literal["topic", "event", "place"]
 Item = Page | Event | Place
@@ -36,13 +46,23 @@ MIN_PREFIX = 2  # a one-letter beginning matches nearly every word
 ALTERNATIVES_PER_WORD = 32
 
 
+KINDS: tuple[Kind, ...] = ("topic", "event", "place")
+#: An item id SQLite and the index cannot hold (outside 64 bits): its position is trusted unchecked.
+UNCHECKED = -(2**63)
+
+
 @dataclass(frozen=True, slots=True)
 class Hit:
-    """A page, event or place that matched; ``tier`` says how closely (0 best), see the module doc."""
+    """A page, event or place that matched; ``tier`` says how closely (0 best), see the module doc.
+
+    ``position``: where the item is among its language's pages, events or places (``kind``) in the
+    content the index was built from; :meth:`SearchIndex.item` gives the item itself.
+    """
 
     kind: Kind
     language: str
-    item: Item
+    position: int
+    item_id: int
     tier: int
 
 
@@ -85,31 +105,46 @@ def _document(item: Item) -> tuple[str, str, str]:
 
 
 class _Language:
-    """One language's FTS5 table and vocabulary."""
+    """One language's FTS5 table and vocabulary, and which rowids are its pages, events and places."""
 
-    def __init__(self, code: str, table: str, vocabulary: Vocabulary) -> None:
+    def __init__(self, code: str, table: str, vocabulary: Vocabulary, first: int, counts: tuple[int, ...]
+                 ) -> None:  # fmt: skip
         self.code = code
         self.table = table
         self.vocabulary = vocabulary
+        #: The rowid of its first item; then ``counts`` pages, events and places, in that order.
+        self.first = first
+        self.counts = counts
+
+    def where(self, rowid: int) -> tuple[Kind, int]:
+        """The kind of the item at ``rowid`` and its position among the language's items of that kind."""
+        position = rowid - self.first
+        for kind, count in zip(KINDS, self.counts, strict=True):
+            if position < count:
+                return kind, position
+            position -= count
+        raise IndexError(rowid)
+
+
+def _groups(content: LanguageContent) -> tuple[tuple[Kind, Sequence[Item]], ...]:
+    return ("topic", content.pages), ("event", content.events), ("place", content.places)
 
 
 def _add_language(connection: sqlite3.Connection, table: str, code: str, content: LanguageContent,
-                  items: list[tuple[Kind, str, Item]]) -> _Language:  # fmt: skip
-    """One language's FTS5 table, filled; its pages, events and places join ``items`` (rowid: position)."""
+                  ids: array[int]) -> _Language:  # fmt: skip
+    """One language's FTS5 table, filled; its items' ids join ``ids`` (rowid: position in ``ids`` + 1)."""
     # The table name comes from a counter, never from a language code (codes come from outside).
-    # Contentless: the index keeps the words, not the text (the items stay in memory anyway).
+    # Contentless: the index keeps the words, not the text (the items are in the content).
     connection.execute(
         f"CREATE VIRTUAL TABLE {table} USING fts5(title, summary, body, content='', "
         "tokenize='unicode61 remove_diacritics 0')"
     )
-    groups: tuple[tuple[Kind, Sequence[Item]], ...] = (
-        ("topic", content.pages), ("event", content.events), ("place", content.places)
-    )  # fmt: skip
+    first = len(ids) + 1
     rows = []
-    for kind, group in groups:
+    for _kind, group in _groups(content):
         for item in group:
-            items.append((kind, code, item))
-            rows.append((len(items), *(searchable(text) for text in _document(item))))
+            ids.append(item.id if UNCHECKED < item.id < 2**63 else UNCHECKED)
+            rows.append((len(ids), *(searchable(text) for text in _document(item))))
     connection.execute("BEGIN")
     insert = f"INSERT INTO {table}(rowid, title, summary, body) VALUES (?, ?, ?, ?)"  # noqa: S608
     connection.executemany(insert, rows)
@@ -117,38 +152,76 @@ def _add_language(connection: sqlite3.Connection, table: str, code: str, content
     connection.execute(f"CREATE VIRTUAL TABLE temp.vocabulary USING fts5vocab(main, {table}, 'row')")
     vocabulary = Vocabulary(connection.execute("SELECT term, doc FROM temp.vocabulary"))
     connection.execute("DROP TABLE temp.vocabulary")
-    return _Language(code, table, vocabulary)
+    counts = (len(content.pages), len(content.events), len(content.places))
+    return _Language(code, table, vocabulary, first, counts)
 
 
 class SearchIndex:
     """Pages, events and places of one ``RegionContent``, searchable in any of its languages."""
 
-    def __init__(self, connection: sqlite3.Connection, items: list[tuple[Kind, str, Item]],
+    def __init__(self, connection: sqlite3.Connection, content: RegionContent, ids: array[int],
                  languages: dict[str, _Language]) -> None:  # fmt: skip
         self._connection = connection
-        self._items = items
+        self._content = content
+        self._ids = ids
         self._languages = languages
+        #: The languages by their first rowid, for finding the language of a rowid.
+        self._by_first = sorted(languages.values(), key=lambda language: language.first)
+        self._firsts = [language.first for language in self._by_first]
         self._lock = threading.Lock()
 
     @classmethod
     def build(cls, content: RegionContent) -> SearchIndex:
-        """Index every language of ``content``; seconds for large regions, so never on the UI thread."""
-        connection = sqlite3.connect(":memory:", check_same_thread=False, isolation_level=None)
-        items: list[tuple[Kind, str, Item]] = []
-        languages: dict[str, _Language] = {}
-        for number, (code, language_content) in enumerate(sorted(content.by_language.items())):
-            languages[code] = _add_language(connection, f"docs_{number}", code, language_content, items)
-        return cls(connection, items, languages)
+        """Index every language of ``content``; seconds for large regions, so never on the UI thread.
+
+        A language the store holds on disk is read for indexing and let go again (see
+        :meth:`~kiosk.store.languages.StoredLanguages.read_once`): only the index's words stay, on disk.
+        """
+        try:
+            # "": a private temporary file; SQLite keeps a few pages of it in memory, deletes it on close.
+            return cls._build(content, "")
+        except sqlite3.OperationalError as error:  # no temporary directory to write to
+            log.warning("search index kept in memory: no temporary file for it (%s)", error)
+            return cls._build(content, ":memory:")
+
+    @classmethod
+    def _build(cls, content: RegionContent, where: str) -> SearchIndex:
+        connection = sqlite3.connect(where, check_same_thread=False, isolation_level=None)
+        try:
+            stored = stored_region(content)
+            ids: array[int] = array("q")
+            languages: dict[str, _Language] = {}
+            for number, code in enumerate(sorted(content.by_language)):
+                language = stored.read_once(code) if stored is not None else content.by_language[code]
+                if language is not None:
+                    languages[code] = _add_language(connection, f"docs_{number}", code, language, ids)
+        except BaseException:
+            connection.close()
+            raise
+        return cls(connection, content, ids, languages)
 
     @property
     def languages(self) -> list[str]:
         return sorted(self._languages)
 
     def __len__(self) -> int:
-        return len(self._items)
+        return len(self._ids)
+
+    def item(self, hit: Hit) -> Item | None:
+        """The page, event or place ``hit`` found (None if the content no longer has it)."""
+        content = self._content.get(hit.language)
+        if content is None:
+            return None
+        group = dict(_groups(content))[hit.kind]
+        if hit.position < len(group):
+            found = group[hit.position]
+            if hit.item_id in (UNCHECKED, found.id):
+                return found
+        # The store's content changed after the index was built (a new index is on its way).
+        return next((item for item in group if item.id == hit.item_id), None)
 
     def size_bytes(self) -> int:
-        """What the index takes in memory, beyond the content it points to (SQLite pages only)."""
+        """What the index takes on disk (SQLite pages; it keeps only a few of them in memory)."""
         with self._lock:
             row = self._connection.execute(
                 "SELECT page_count * page_size FROM pragma_page_count, pragma_page_size"
@@ -176,11 +249,15 @@ class SearchIndex:
                             if rowid in seen:
                                 continue
                             seen.add(rowid)
-                            kind, code, item = self._items[rowid - 1]
-                            hits.append(Hit(kind, code, item, tier))
+                            hits.append(self._hit(rowid, tier))
                             if len(hits) >= limit:
                                 return hits
         return hits
+
+    def _hit(self, rowid: int, tier: int) -> Hit:
+        language = self._by_first[bisect.bisect_right(self._firsts, rowid) - 1]
+        kind, position = language.where(rowid)
+        return Hit(kind, language.code, position, self._ids[rowid - 1], tier)
 
     def _match(self, language: _Language, expression: str, limit: int) -> list[int]:
         table = language.table

@@ -16,7 +16,7 @@ from datetime import datetime, timedelta
 from kiosk.content.library import FALLBACK_LANGUAGES, Library, PageKey, Shown
 from kiosk.content.models import Event, Page, Place
 from kiosk.content.recurrence import Occurrence, occurrences
-from kiosk.search.index import Hit, Kind, SearchIndex
+from kiosk.search.index import UNCHECKED, Hit, Kind, SearchIndex
 
 #: Events are found if they happen within this many days; the events list shows the next 30.
 EVENT_DAYS_AHEAD = 90
@@ -61,23 +61,28 @@ def visitor_results(index: SearchIndex, query: str, library: Library, now: datet
                     limit: int = 30) -> list[Found]:  # fmt: skip
     """The best ``limit`` results for ``query`` that the visitor of ``library`` can open."""
     hits = index.search(query, search_languages(library.language, query), limit=limit * 2)
-    return resolve(hits, library, now)[:limit]
+    return resolve(index, hits, library, now)[:limit]
 
 
-def resolve(hits: Iterable[Hit], library: Library, now: datetime) -> list[Found]:
-    """Hits as results the visitor can open, in order, each thing once."""
+def resolve(index: SearchIndex, hits: Iterable[Hit], library: Library, now: datetime) -> list[Found]:
+    """Hits of ``index`` as results the visitor can open, in order, each thing once."""
     places = {shown.item.id: shown for shown in library.places()}
     events = {shown.item.id: shown for shown in library.events()}
     found: list[Found] = []
     seen: set[tuple[str, object]] = set()
     for hit in hits:
         result: Found | None = None
-        if isinstance(hit.item, Page):
-            result = _page(hit.item, hit.language, library)
-        elif isinstance(hit.item, Place):
-            result = _place(hit.item, places)
-        elif isinstance(hit.item, Event):
-            result = _event(hit.item, hit.language, events, library.language, now)
+        if hit.kind == "place" and hit.item_id != UNCHECKED:
+            # Places keep their id across languages: the one the library shows is the one to open.
+            result = _place(hit.item_id, places)
+        else:
+            item = index.item(hit)
+            if isinstance(item, Page):
+                result = _page(item, hit.language, library)
+            elif isinstance(item, Place):
+                result = _place(item.id, places)
+            elif isinstance(item, Event):
+                result = _event(item, hit.language, events, library.language, now)
         if result is None:
             continue
         key = (result.kind, _identity(result))
@@ -102,9 +107,9 @@ def _page(page: Page, language: str, library: Library) -> Found | None:
     )
 
 
-def _place(place: Place, places: dict[int, Shown[Place]]) -> Found | None:
+def _place(place_id: int, places: dict[int, Shown[Place]]) -> Found | None:
     # Places keep their id across languages; the library offers each in the visitor's language if it can.
-    shown = places.get(place.id)
+    shown = places.get(place_id)
     if shown is None:
         return None
     summary = " · ".join(part for part in (shown.item.address.one_line(), shown.item.excerpt) if part)

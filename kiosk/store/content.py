@@ -13,6 +13,10 @@ transaction as the pages), so a running kiosk can hold every language's topic tr
 a page's text only when it is shown (:class:`StoredPage`). A store of schema 2 gets the table filled
 from its stored pages when it is opened.
 
+Schema 4 keeps each language's pages once more, lean (``page_tree``: no HTML, links by id only,
+written with the pages), which is what a running kiosk reads when a visitor chooses a language
+(:meth:`Store.on_demand`): a tenth of the pages' JSON to parse. A store of schema 3 gets it when opened.
+
 Schema 2 (the series, weekday-only and online events, step-free access, organizations, contacts'
 hours, location categories): a store of schema 1 keeps every record it has, and forgets only its
 validators, so the next sync fetches each resource in full instead of hearing "not modified" about
@@ -26,12 +30,22 @@ import logging
 import sqlite3
 from collections import OrderedDict
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any, Literal
 
-from kiosk.content.models import Event, Language, LanguageContent, Page, Place, PlaceCategory, RegionContent
+from kiosk.content.models import (
+    Event,
+    Language,
+    LanguageContent,
+    Page,
+    Place,
+    PlaceCategory,
+    RegionContent,
+    shared_text,
+)
+from kiosk.memory import give_back_memory
 from kiosk.sources.integreat.records import pages_from_records, records_json
 from kiosk.sources.integreat.schema import (
     parse_events,
@@ -40,12 +54,14 @@ from kiosk.sources.integreat.schema import (
     parse_place_categories,
     parse_places,
 )
+from kiosk.store.languages import LanguageCache, StoredLanguages
+from kiosk.store.pages import StoredLinks, StoredPage, link_ids
 from kiosk.store.sqlite import SQLiteFile, StoreError
 
 log = logging.getLogger("kiosk.store")  # one logger for the package: what staff filter the journal by
 
 FILE_NAME = "content.sqlite3"
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 #: How many page texts a store keeps at hand: the pages a visitor has open, and a few back.
 HTML_CACHE = 32
 Kind = Literal["pages", "events", "locations"]
@@ -78,6 +94,10 @@ CREATE TABLE IF NOT EXISTS page_html (
     region TEXT NOT NULL, language TEXT NOT NULL, id INTEGER NOT NULL, html TEXT NOT NULL,
     PRIMARY KEY (region, language, id)
 );
+CREATE TABLE IF NOT EXISTS page_tree (
+    region TEXT NOT NULL, language TEXT NOT NULL, records TEXT NOT NULL, links TEXT NOT NULL,
+    PRIMARY KEY (region, language)
+);
 """
 _PUT_HTML = "INSERT OR REPLACE INTO page_html (region, language, id, html) VALUES (?, ?, ?, ?)"
 # Every stored page's HTML, from the pages' own records (the records are what the parsers accepted).
@@ -90,6 +110,34 @@ WHERE c.kind = 'pages' AND json_valid(c.records) AND json_type(c.records) = 'arr
   AND json_type(j.value, '$.content') = 'text'
 """
 _SQLITE_INTEGERS = (-(2**63), 2**63 - 1)
+# Each language's page records without their HTML and links, and beside them each page's links as
+# {language: id} (see kiosk.store.pages): cut by SQLite from the stored pages, so Python never holds
+# the texts and addresses, not even for a moment. Kept in ``page_tree`` (schema 4), written with the
+# pages: reading a language then parses a tenth of what its pages are.
+_LEAN_PAGES = """
+SELECT region, language, json_group_array(json(record)), json_group_array(json(links)) FROM (
+  SELECT c.region AS region, c.language AS language,
+    json_set(j.value, '$.content', '', '$.available_languages', json('{}')) AS record,
+    (SELECT json_group_object(l.key, json_extract(l.value, '$.id'))
+     FROM json_each(j.value, '$.available_languages') AS l) AS links
+  FROM content AS c, json_each(c.records) AS j
+  WHERE c.kind = 'pages' AND json_valid(c.records) AND json_type(c.records) = 'array'
+    AND (c.region, c.language) IN (SELECT region, language FROM content WHERE :which)
+  ORDER BY c.region, c.language, j.key)
+GROUP BY region, language
+"""
+_FILL_TREE = "INSERT OR REPLACE INTO page_tree (region, language, records, links) " + _LEAN_PAGES
+_PUT_TREE = _FILL_TREE.replace(":which", "region = ? AND language = ?")
+_STORED_PAGES = (
+    "SELECT (SELECT records FROM page_tree WHERE region = ?1 AND language = ?2), "
+    "(SELECT links FROM page_tree WHERE region = ?1 AND language = ?2)"
+)
+_LINK_ADDRESS = """
+SELECT json_extract(l.value, '$.url'), json_extract(l.value, '$.path')
+FROM content AS c, json_each(c.records) AS j, json_each(j.value, '$.available_languages') AS l
+WHERE c.region = ? AND c.language = ? AND c.kind = 'pages' AND json_extract(j.value, '$.id') = ?
+  AND l.key = ?
+"""
 _PUT_CONTENT = (
     "INSERT OR REPLACE INTO content (region, language, kind, count, records) VALUES (?, ?, ?, ?, ?)"
 )
@@ -97,13 +145,17 @@ _PUT_CONTENT = (
 
 def _migrate(db: sqlite3.Connection, found: int) -> None:
     """Schema 1 -> 2: keep the content, forget the validators, so the next sync fetches it all anew.
-    2 -> 3: each stored page's HTML into ``page_html``. Repeatable (a crash in between repeats it)."""
+    2 -> 3: each stored page's HTML into ``page_html``. 3 -> 4: each language's lean pages into
+    ``page_tree``. Repeatable (a crash in between repeats it)."""
     if found < 2:
         db.execute("UPDATE resource_state SET etag = NULL, last_modified = NULL, body_hash = NULL")
         log.info("content store: schema %d -> %d; the next sync fetches every resource in full", found,
                  SCHEMA_VERSION)  # fmt: skip
-    db.execute("DELETE FROM page_html")
-    db.execute(_FILL_HTML)
+    if found < 3:
+        db.execute("DELETE FROM page_html")
+        db.execute(_FILL_HTML)
+    db.execute("DELETE FROM page_tree")
+    db.execute(_FILL_TREE.replace(":which", "kind = 'pages'"))
 
 
 @dataclass(frozen=True, slots=True)
@@ -158,35 +210,6 @@ def _time(value: str | None) -> datetime | None:
     return datetime.fromisoformat(value) if value else None
 
 
-class StoredPage(Page):
-    """A page read from the store without its HTML; ``content_html`` reads it from there when asked.
-
-    Equal to, and shown exactly like, the page it was read from: only where its text waits differs.
-    """
-
-    __slots__ = ("_language", "_region", "_store")
-    _store: Store
-    _region: str
-    _language: str
-
-    @classmethod
-    def of(cls, page: Page, store: Store, region: str, language: str) -> StoredPage:
-        stored = object.__new__(cls)
-        for name in _PAGE_FIELDS:  # object.__setattr__: the frozen dataclass refuses its own
-            object.__setattr__(stored, name, getattr(page, name))
-        object.__setattr__(stored, "_store", store)
-        object.__setattr__(stored, "_region", region)
-        object.__setattr__(stored, "_language", language)
-        return stored
-
-    @property  # a field of Page, read from the store here
-    def content_html(self) -> str:
-        return self._store.page_html(self._region, self._language, self.id)
-
-
-_PAGE_FIELDS = tuple(f.name for f in fields(Page) if f.name != "content_html")
-
-
 class Store(SQLiteFile):
     """The content store; safe to share between the event loop and worker threads."""
 
@@ -207,6 +230,8 @@ class Store(SQLiteFile):
     def __init__(self, path: Path, *, clock: Callable[[], datetime] | None = None) -> None:
         #: The page texts read last, newest last: (region, language, id) -> HTML.
         self._html: OrderedDict[tuple[str, str, int], str] = OrderedDict()
+        #: Whole languages as :meth:`on_demand` regions read them, a few kept in memory.
+        self._held = LanguageCache(self._read_language)
         super().__init__(path, clock=clock)
 
     # -- writing -----------------------------------------------------------------------------------
@@ -240,6 +265,9 @@ class Store(SQLiteFile):
         with self._transaction(what, durable=durable) as db:
             for language, outcome, text in rows:
                 self._apply(db, region, language, outcome, text, at)
+        # After the commit: a language read again from now on is the new one.
+        for language in {language for language, _, text in rows if text is not None}:
+            self._held.forget(region, language or None)  # the language list: its names are in every one
 
     def _apply(
         self,
@@ -256,6 +284,7 @@ class Store(SQLiteFile):
             db.execute(_PUT_CONTENT, (*key, len(outcome.records), text))
             if outcome.kind == "pages":
                 self._put_html(db, region, language, outcome.records)
+                self._put_tree(db, region, language)
             db.execute(
                 "INSERT OR REPLACE INTO resource_state VALUES (?, ?, ?, 'api', ?, ?, ?, ?, ?, ?, NULL)",
                 (*key, outcome.etag, outcome.last_modified, outcome.body_hash, when, when, when),
@@ -289,6 +318,12 @@ class Store(SQLiteFile):
         db.executemany(_PUT_HTML, rows)
         self._html.clear()  # texts read before may be gone or changed now
 
+    @staticmethod
+    def _put_tree(db: sqlite3.Connection, region: str, language: str) -> None:
+        """A language's lean pages in ``page_tree``, from its pages just stored (none: no row)."""
+        db.execute("DELETE FROM page_tree WHERE region = ? AND language = ?", (region, language))
+        db.execute(_PUT_TREE, (region, language))
+
     def seed_from_snapshot(self, snapshot: RegionContent | None = None) -> bool:
         """Fill an empty store from the bundled snapshot; True if it did. A non-empty store is left alone."""
         if not self.is_empty():
@@ -313,11 +348,14 @@ class Store(SQLiteFile):
             for language, kind, text, count in blocks:
                 key = (snapshot.region, language, kind)
                 db.execute(_PUT_CONTENT, (*key, count, text))
+                if kind == "pages":
+                    self._put_tree(db, snapshot.region, language)
                 db.execute(
                     "INSERT OR REPLACE INTO resource_state (region, language, kind, source, fetched_at, "
                     "confirmed_at) VALUES (?, ?, ?, 'snapshot', ?, ?)",
                     (*key, when, when),
                 )
+        self._held.forget()
         return True
 
     # -- reading -----------------------------------------------------------------------------------
@@ -364,12 +402,16 @@ class Store(SQLiteFile):
             language = found
         code = language.code
         later = html_later and "pages" in kinds and self._html_stored(region, code)
+        stored: list[Any] | None = self._stored_pages(region, code) if later else None
         loaded = {
-            kind: self._records(region, code, kind, html=not later or kind != "pages") for kind in kinds
+            kind: stored
+            if kind == "pages" and stored is not None
+            else self._records(region, code, kind, html=not later or kind != "pages")
+            for kind in kinds
         }
         if all(records is None for records in loaded.values()):
             return None
-        if later:
+        if later and stored is None:
             loaded["pages"] = [StoredPage.of(page, self, region, code) for page in loaded["pages"] or ()]
         categories = tuple(self._records(region, language.code, CATEGORIES) or ())
         return LanguageContent(
@@ -410,6 +452,46 @@ class Store(SQLiteFile):
             fetched_at=fetched_at,
         )
 
+    def on_demand(self, region: str, languages: Sequence[str] | None = None) -> RegionContent | None:
+        """The region's content (only ``languages`` if given) with each language read from the store
+        when first asked for; None if nothing is stored. Page HTML stays in the store until shown.
+
+        What the running kiosk holds: every language's name, the content of the kept ones (see
+        :meth:`keep_in_memory`) and of the few asked for last. A sync's new content is what a language
+        read after it shows.
+        """
+        offered = self.languages(region)
+        rows = self._query(
+            "SELECT DISTINCT language FROM content WHERE region = ? AND kind IN (?, ?, ?)", (region, *KINDS)
+        )
+        wanted = {row[0] for row in rows} & {lang.code for lang in offered}
+        if languages is not None:
+            wanted &= set(languages)
+        codes = [lang.code for lang in offered if lang.code in wanted]
+        if not codes:
+            return None
+        source, fetched_at = self.provenance(region)
+        by_language = StoredLanguages(self._held, self._read_language, region, codes)
+        return RegionContent(region, [lang for lang in offered if lang.code in codes], by_language, source,
+                             fetched_at)  # fmt: skip
+
+    def keep_in_memory(self, languages: Sequence[str]) -> None:
+        """Keep these languages in memory once read (those a visitor is most likely to want: the
+        default and the fallbacks); of the others only the last few read stay."""
+        self._held.keep(languages)
+
+    def _read_language(self, region: str, code: str) -> LanguageContent | None:
+        try:
+            return self.load_language(region, code, html_later=True)
+        except StoreError as error:
+            log.warning("language %s/%s could not be read from the store: %s", region, code, error)
+            return None
+        finally:
+            # Reading took several times what the language keeps, and languages come and go: without
+            # this the heap keeps the high-water mark of every read (60 MiB over twelve of 5,000
+            # pages); a few milliseconds beside the read's hundreds.
+            give_back_memory()
+
     def _html_stored(self, region: str, language: str) -> bool:
         """Whether ``page_html`` holds the HTML of every stored page of the language."""
         try:
@@ -432,6 +514,48 @@ class Store(SQLiteFile):
             (region, language),
         )
         return None if not rows or rows[0][0] is None else json.loads(rows[0][0])
+
+    def _stored_pages(self, region: str, language: str) -> list[StoredPage] | None:
+        """A language's pages as a running kiosk holds them: no HTML, links by id (:class:`StoredLinks`);
+        None if there are none or they are not as :func:`records_json` wrote them (read in full then)."""
+        try:
+            rows = self._query(_STORED_PAGES, (region, language))
+        except StoreError:  # a store read-only from before schema 4: read in full
+            return None
+        if not rows or rows[0][0] is None:
+            return None
+        records, links = json.loads(rows[0][0]), json.loads(rows[0][1])
+        try:
+            pages = pages_from_records(records)
+            where = (self, region, language)
+            languages: dict[tuple[str, ...], tuple[str, ...]] = {}
+            stored = []
+            for page, link in zip(pages, links, strict=True):
+                codes = tuple(shared_text(code) for code in link)
+                ids = list(link.values())
+                if not all(type(page_id) is int for page_id in ids):
+                    raise TypeError("a link without an integer id")
+                codes = languages.setdefault(codes, codes)
+                stored.append(StoredPage.of(page, self, region, language,
+                                            StoredLinks(codes, link_ids(ids), where, page.id)))  # fmt: skip
+        except (KeyError, TypeError, ValueError, AttributeError) as error:
+            log.warning("stored pages of %s/%s read in full (%s)", region, language, error)
+            return None
+        return stored
+
+    def link_address(self, region: str, language: str, page_id: int, code: str) -> tuple[str, str]:
+        """The url and path of a stored page's translation in ``code`` ("" if no longer stored)."""
+        try:
+            rows = self._query(_LINK_ADDRESS, (region, language, page_id, code))
+        except (StoreError, OverflowError) as error:
+            log.warning(
+                "page %s/%s/%d: its %s link cannot be read: %s", region, language, page_id, code, error
+            )
+            return "", ""
+        if not rows:
+            return "", ""
+        url, path = rows[0]
+        return (url if isinstance(url, str) else ""), (path if isinstance(path, str) else "")
 
     def page_html(self, region: str, language: str, page_id: int) -> str:
         """A stored page's HTML ("" if the store no longer has it or cannot be read: logged)."""

@@ -10,7 +10,7 @@ import httpx
 
 from kiosk.clock import Clock, berlin_now
 from kiosk.config import Settings
-from kiosk.content.models import LanguageContent, RegionContent
+from kiosk.content.models import RegionContent
 from kiosk.sources.integreat.client import RetryPolicy
 from kiosk.store import Store, StoreError
 from kiosk.sync.round import SyncConfigError, SyncReport, sync_once
@@ -82,17 +82,6 @@ class Syncer:
         return report
 
     def _reload(self, changed: Sequence[str]) -> RegionContent | None:
-        """The region's content with only the changed languages read again from the store."""
-        region = self.settings.api.region
-        previous = self.content
-        if previous is None or "" in changed:
-            return self.store.load_region(region, self.settings.display.languages, html_later=True)
-        by_language: dict[str, LanguageContent] = dict(previous.by_language)
-        for code in changed:
-            fresh = self.store.load_language(region, code, html_later=True)
-            if fresh is not None:
-                by_language[code] = fresh
-        source, fetched_at = self.store.provenance(region)
-        languages = [lang for lang in self.store.languages(region) if lang.code in by_language]
-        return RegionContent(region, languages, {lang.code: by_language[lang.code] for lang in languages},
-                             source, fetched_at)  # fmt: skip
+        """The region's content as stored now, each language read when it is first asked for: the
+        store reads the ``changed`` ones anew and keeps what it holds of the others."""
+        return self.store.on_demand(self.settings.api.region, self.settings.display.languages)

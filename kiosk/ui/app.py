@@ -166,15 +166,25 @@ class KioskApp(ReportsFailedWorkers, App[None]):
     def direction(self) -> Direction:
         return language_direction(self.language)
 
+    #: How many languages' libraries stay built: the visitor's and the one before (a library holds its
+    #: language's content and its fallback's, so more would hold more than the store keeps).
+    LIBRARIES_KEPT = 2
+
     @property
     def library(self) -> Library:
         return self.library_in(self.language)
 
     def library_in(self, language: str) -> Library:
-        """The content as a visitor in ``language`` sees it (built once per content)."""
-        if language not in self._libraries:
-            self._libraries[language] = Library(self.content, language)
-        return self._libraries[language]
+        """The content as a visitor in ``language`` sees it (built once per content; the last few kept,
+        as each holds its language's content, which may otherwise go back to the store)."""
+        libraries = self._libraries
+        library = libraries.pop(language, None)
+        if library is None:
+            library = Library(self.content, language)
+        libraries[language] = library  # the newest last
+        while len(libraries) > self.LIBRARIES_KEPT:
+            del libraries[next(iter(libraries))]
+        return library
 
     def same_page_in_language(self, key: PageKey, previous: str) -> PageKey | None:
         """The page a visitor had open in ``previous``, as the current language shows it (None: gone)."""
@@ -196,7 +206,7 @@ class KioskApp(ReportsFailedWorkers, App[None]):
         # Loaded content is frozen out of the garbage collector's sight (a full collection over it
         # pauses the UI for a noticeable moment); the old content must be thawed to be freed.
         gc.unfreeze()
-        was_partial = any(not loaded.complete for loaded in self.content.by_language.values())
+        was_partial = self.runtime.is_partial(self.content)
         self.content = content
         self._libraries = {}
         gc.collect()
@@ -204,7 +214,7 @@ class KioskApp(ReportsFailedWorkers, App[None]):
         self.content_generation += 1
         self.runtime.forget_status()
         self.report_status()
-        if all(loaded.complete for loaded in content.by_language.values()):
+        if not self.runtime.is_partial(content):
             self.runtime.search.current(content)  # ready before the first visitor searches
         screen = self.screen
         if was_partial and isinstance(screen, KioskScreen):
@@ -266,9 +276,11 @@ class KioskApp(ReportsFailedWorkers, App[None]):
 
     @work(thread=True, group="languages", exclusive=True, exit_on_error=False)
     def _load_languages(self, store: Store, batches: list[list[str]]) -> None:
-        for codes in batches:
-            content = load_more_languages(store, self.content, codes)
-            self.call_from_thread(self.offer_content, content)
+        """Every language of ``batches``, read from the store when a visitor first wants it; the default
+        language and the fallbacks (which every visitor meets) read now and kept in memory."""
+        codes = [code for batch in batches for code in batch]
+        content = load_more_languages(store, self.content, codes, self.settings.display.default_language)
+        self.call_from_thread(self.offer_content, content)
 
     def reload_from_disk(self) -> None:
         """SIGHUP: new settings and translations, without disturbing the visitor on screen."""

@@ -29,6 +29,7 @@ if TYPE_CHECKING:
     from kiosk.usage.sender import FeedbackSender
 
 from kiosk.config import ConfigError, Settings, SlotSettings, load_settings
+from kiosk.content.library import FALLBACK_LANGUAGES
 from kiosk.content.models import LanguageContent, RegionContent
 from kiosk.i18n import _
 from kiosk.i18n.catalogs import reload as reload_catalogs
@@ -36,6 +37,7 @@ from kiosk.i18n.formatting import format_datetime, format_relative
 from kiosk.memory import give_back_memory
 from kiosk.ops.notify import Notifier
 from kiosk.store import Store, StoreError
+from kiosk.store.languages import stored_region
 from kiosk.sync.status import content_age
 from kiosk.usage.store import UsageSink as UsageSink
 
@@ -132,6 +134,16 @@ class Runtime:
     def forget_status(self) -> None:
         self._status = None
 
+    @staticmethod
+    def is_partial(content: RegionContent) -> bool:
+        """Whether some language of ``content`` is only partly loaded (at start: the places alone).
+
+        Content read from the store on demand is whole whenever a language is read: nothing is read
+        to answer this."""
+        if stored_region(content) is not None:
+            return False
+        return any(not loaded.complete for loaded in content.by_language.values())
+
     def abandon(self) -> None:
         """Our terminal is gone: close the store and end the process without touching the screen."""
         self.notifier.stopping()
@@ -142,9 +154,33 @@ class Runtime:
         os._exit(1)
 
 
-def load_more_languages(store: Store, content: RegionContent, codes: list[str]) -> RegionContent:
-    """``content`` with the languages in ``codes`` read from the store too, in full where only part of
-    them was loaded (runs in a worker thread). Page HTML stays in the store until a page is shown."""
+def load_more_languages(
+    store: Store, content: RegionContent, codes: list[str], default: str
+) -> RegionContent:
+    """``content``'s region with every language of ``codes`` read from the store when a visitor first
+    asks for it; the ``default`` language and the fallbacks (which every visitor meets) read now and
+    kept in memory, the others only while they are among the last few asked for. Runs in a worker
+    thread. If the store cannot list its languages, ``content`` with those of ``codes`` read in full.
+    """
+    keep = list(dict.fromkeys((default, *FALLBACK_LANGUAGES)))
+    store.keep_in_memory(keep)
+    try:
+        on_demand = store.on_demand(content.region, [*content.by_language, *codes])
+    except StoreError as error:
+        log.warning("the store's languages could not be listed: %s", error)
+        on_demand = None
+    if on_demand is None:
+        content = _read_now(store, content, codes)
+    else:
+        for code in keep:
+            on_demand.get(code)  # read now (if stored), so the visitor's first screens do not wait for it
+        content = on_demand
+    give_back_memory()  # what reading the languages took for a moment
+    return content
+
+
+def _read_now(store: Store, content: RegionContent, codes: list[str]) -> RegionContent:
+    """``content`` with the languages in ``codes`` read in full where the store has them."""
     by_language: dict[str, LanguageContent] = dict(content.by_language)
     for code in codes:
         if code in by_language and by_language[code].complete:
@@ -161,7 +197,6 @@ def load_more_languages(store: Store, content: RegionContent, codes: list[str]) 
     except StoreError:
         offered = list(content.languages)
     languages = [lang for lang in offered if lang.code in by_language] or list(content.languages)
-    give_back_memory()  # what reading the languages took for a moment
     return RegionContent(content.region, languages, by_language, content.source, content.fetched_at)
 
 

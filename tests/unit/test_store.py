@@ -13,7 +13,8 @@ from kiosk.clock import BERLIN
 from kiosk.content.models import Event, Language, Page, Place
 from kiosk.sources.snapshot import load_snapshot
 from kiosk.store import FILE_NAME, Changed, Failed, Outcome, Store, StoreError, StoreWriteError, Unchanged
-from kiosk.store.content import SCHEMA_VERSION, StoredPage
+from kiosk.store.content import SCHEMA_VERSION
+from kiosk.store.pages import StoredPage
 
 NOW = datetime(2026, 3, 12, 14, 5, tzinfo=BERLIN)
 GERMAN = Language("de", "Deutsch")
