@@ -12,6 +12,7 @@ import threading
 from kiosk.content.models import RegionContent
 from kiosk.memory import give_back_memory
 from kiosk.search.index import SearchIndex
+from kiosk.store import StoreClosed
 
 log = logging.getLogger(__name__)
 
@@ -59,6 +60,12 @@ class LiveIndex:
         try:
             index = SearchIndex.build(content)
             give_back_memory()  # what reading every page's text took for a moment
+        except StoreClosed:
+            log.info("search index not built: the content store was closed (the kiosk is stopping)")
+            with self._changed:
+                self._failed = content is self._wanted
+                self._changed.notify_all()
+            return
         except Exception:
             log.exception("search index could not be built; search answers from the last one, if any")
             with self._changed:

@@ -18,7 +18,7 @@ from kiosk.store.content import (
     Store,
     Unchanged,
 )
-from kiosk.store.sqlite import StoreError, StoreWriteError
+from kiosk.store.sqlite import StoreClosed, StoreError, StoreWriteError
 
 __all__ = [
     "CATEGORIES",
@@ -32,6 +32,7 @@ __all__ = [
     "ResourceState",
     "Source",
     "Store",
+    "StoreClosed",
     "StoreError",
     "StoreWriteError",
     "Unchanged",

@@ -56,7 +56,7 @@ from kiosk.sources.integreat.schema import (
 )
 from kiosk.store.languages import LanguageCache, StoredLanguages
 from kiosk.store.pages import StoredLinks, StoredPage, link_ids
-from kiosk.store.sqlite import SQLiteFile, StoreError
+from kiosk.store.sqlite import SQLiteFile, StoreClosed, StoreError
 
 log = logging.getLogger("kiosk.store")  # one logger for the package: what staff filter the journal by
 
@@ -483,6 +483,8 @@ class Store(SQLiteFile):
     def _read_language(self, region: str, code: str) -> LanguageContent | None:
         try:
             return self.load_language(region, code, html_later=True)
+        except StoreClosed:
+            raise  # the kiosk is stopping: whoever still reads stops, without a line per language
         except StoreError as error:
             log.warning("language %s/%s could not be read from the store: %s", region, code, error)
             return None
@@ -547,6 +549,8 @@ class Store(SQLiteFile):
         """The url and path of a stored page's translation in ``code`` ("" if no longer stored)."""
         try:
             rows = self._query(_LINK_ADDRESS, (region, language, page_id, code))
+        except StoreClosed:
+            raise
         except (StoreError, OverflowError) as error:
             log.warning(
                 "page %s/%s/%d: its %s link cannot be read: %s", region, language, page_id, code, error
@@ -569,6 +573,8 @@ class Store(SQLiteFile):
                 rows = self._query(
                     "SELECT html FROM page_html WHERE region = ? AND language = ? AND id = ?", key
                 )
+            except StoreClosed:
+                raise  # not a warning per page of a search index still being built at shutdown
             except StoreError as error:
                 log.warning("page %s/%s/%d: its text cannot be read: %s", region, language, page_id, error)
                 return ""

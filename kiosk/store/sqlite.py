@@ -22,6 +22,10 @@ class StoreError(Exception):
     """The store cannot be used as asked; the message says what and where."""
 
 
+class StoreClosed(StoreError):
+    """The file was closed on purpose (the kiosk is stopping): a reader still running stops quietly."""
+
+
 class StoreWriteError(StoreError):
     """A write failed (read-only file system, disk full, ...); reads keep working."""
 
@@ -133,6 +137,7 @@ class SQLiteFile:
         self._lock = threading.RLock()
         self._write_failing = False
         self.read_only = False
+        self.closed = False
         self._db = self._connect()
 
     @classmethod
@@ -142,6 +147,7 @@ class SQLiteFile:
 
     def close(self) -> None:
         with self._lock:
+            self.closed = True
             self._db.close()
 
     # -- opening, recovery -------------------------------------------------------------------------
@@ -237,6 +243,8 @@ class SQLiteFile:
 
     def _query(self, sql: str, args: Sequence[Any] = ()) -> list[Any]:
         with self._lock:
+            if self.closed:
+                raise StoreClosed(f"{self.WHAT} {self.path} is closed")
             try:
                 return self._db.execute(sql, args).fetchall()
             except sqlite3.DatabaseError as error:

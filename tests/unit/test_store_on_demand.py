@@ -6,6 +6,7 @@ the fallbacks) and the last few asked for; a language read again must be what th
 
 from __future__ import annotations
 
+import logging
 import sqlite3
 from datetime import datetime
 from pathlib import Path
@@ -19,8 +20,9 @@ from kiosk.content.library import Library
 from kiosk.content.models import LanguageContent, Page
 from kiosk.devtools.fill import fill_store
 from kiosk.search import SearchIndex, visitor_results
+from kiosk.search.live import LiveIndex
 from kiosk.search.normalise import query_words
-from kiosk.store import Changed, Store
+from kiosk.store import Changed, Store, StoreClosed
 from kiosk.store.languages import RECENT_LANGUAGES, StoredLanguages
 from kiosk.store.pages import StoredPage
 
@@ -181,3 +183,23 @@ def test_search_works_where_no_temporary_file_can_be_written(
         assert ("de", wanted.id) in [result.page for result in found]
     finally:
         index.close()
+
+
+def test_a_search_index_still_being_built_when_the_store_closes_stops_with_one_line(
+    store: Store, caplog: pytest.LogCaptureFixture
+) -> None:
+    # At shutdown the store closes while the background build may still read pages: one calm line
+    # in the journal, not a warning for every page of every language.
+    content = store.on_demand(REGION)
+    assert content is not None
+    store.close()
+    live = LiveIndex()
+    with caplog.at_level(logging.INFO):
+        assert live.wait_for(content, timeout=120)
+    assert live.failed
+    assert [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING] == []
+    assert [r.getMessage() for r in caplog.records if "store was closed" in r.getMessage()] == [
+        "search index not built: the content store was closed (the kiosk is stopping)"
+    ]
+    with pytest.raises(StoreClosed):
+        store.page_html(REGION, "de", content.by_language["de"].pages[0].id)
