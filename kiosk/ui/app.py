@@ -152,6 +152,7 @@ class KioskApp(ReportsFailedWorkers, App[None]):
         self.cycle_greeting = cycle_greeting
         self.language = settings.display.default_language
         self._libraries: dict[str, Library] = {}
+        self._german: Library | None = None
         self._last_input = monotonic()
         self._corner_taps: list[float] = []
         #: Which destination each screen on the stack was opened for.
@@ -186,6 +187,14 @@ class KioskApp(ReportsFailedWorkers, App[None]):
             del libraries[next(iter(libraries))]
         return library
 
+    @property
+    def german_library(self) -> Library:
+        """The content in German, the second language of every printed slip and take-home text (built
+        once per content: German is always held, and building a library walks every page)."""
+        if self._german is None:
+            self._german = Library(self.content, "de")
+        return self._german
+
     def same_page_in_language(self, key: PageKey, previous: str) -> PageKey | None:
         """The page a visitor had open in ``previous``, as the current language shows it (None: gone)."""
         old = self.library_in(previous).page(key)
@@ -209,6 +218,7 @@ class KioskApp(ReportsFailedWorkers, App[None]):
         was_partial = self.runtime.is_partial(self.content)
         self.content = content
         self._libraries = {}
+        self._german = None
         gc.collect()
         gc.freeze()
         self.content_generation += 1

@@ -32,7 +32,7 @@ def office(app: KioskApp) -> Place | None:
 
 
 def _german(app: KioskApp) -> Library:
-    return Library(app.content, "de")
+    return app.german_library
 
 
 def item_offer(
