@@ -35,6 +35,8 @@ _RESHAPER = ArabicReshaper(
 
 LRI, PDI = "\u2066", "\u2069"
 ZWNJ, ZWJ = "\u200c", "\u200d"
+#: The letter that forms the lam-alef ligature with a following alef.
+LAM = "\u0644"
 #: Characters that steer the bidi algorithm; they are used, then removed from the output.
 BIDI_CONTROLS = frozenset("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 
@@ -257,11 +259,14 @@ def _visual_order(text: str, base: str) -> str:
 def _shape(text: str) -> str:
     """Join Arabic letters into their contextual forms, then drop ZWNJ/ZWJ (they did their work)."""
     text = _no_joiner_before_mark(text)
+    if ZWJ in text and LAM in text:
+        # arabic-reshaper 3.0 drops a ZWJ it cannot use and then looks for the lam-alef ligature at
+        # the old indices: it fails ("\u200dلآ") or doubles the lam and loses the next letter
+        # ("\u200dلآء"). A joiner's forced form is worth less than the letters: shape without it.
+        text = text.replace(ZWJ, "")
     try:
         shaped = str(_RESHAPER.reshape(text))
-    except IndexError:
-        # arabic-reshaper 3.0 drops a ZWJ it cannot use and then looks for ligatures at the old
-        # indices ("\u200dلآ"): shape without the joiners rather than fail on a stray one.
+    except IndexError:  # any other index slip of the reshaper: shape without the joiners
         shaped = str(_RESHAPER.reshape(text.replace(ZWJ, "")))
     return shaped.replace(ZWNJ, "").replace(ZWJ, "")
 

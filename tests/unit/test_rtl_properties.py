@@ -50,6 +50,8 @@ def test_every_line_fits_its_width(text: str, width: int, direction: Direction) 
 @quick
 @given(texts, widths, directions)
 @example("\u200dلآ", 2, "ltr")  # a stray joiner before a lam-alef ligature crashed arabic-reshaper
+@example("\u200dلآء", 2, "ltr")  # ... or doubled the lam and lost the letter after the ligature
+@example("ب\u200dلآء", 9, "rtl")
 def test_no_text_is_lost_or_doubled(text: str, width: int, direction: Direction) -> None:
     lines = layout(text, width, direction)
     assert _visible(unshape("".join(lines))) == _visible(text)
