@@ -60,14 +60,11 @@ class LiveIndex:
         try:
             index = SearchIndex.build(content)
             give_back_memory()  # what reading every page's text took for a moment
-        except StoreClosed:
-            log.info("search index not built: the content store was closed (the kiosk is stopping)")
-            with self._changed:
-                self._failed = content is self._wanted
-                self._changed.notify_all()
-            return
-        except Exception:
-            log.exception("search index could not be built; search answers from the last one, if any")
+        except Exception as error:
+            if isinstance(error, StoreClosed):
+                log.info("search index not built: the content store was closed (the kiosk is stopping)")
+            else:
+                log.exception("search index could not be built; search answers from the last one, if any")
             with self._changed:
                 self._failed = content is self._wanted
                 self._changed.notify_all()
